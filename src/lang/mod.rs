@@ -1,0 +1,7 @@
+//! Front-ends: one per input language, each turning text into a tree or token list with
+//! byte spans. No rule knowledge lives here.
+
+pub mod dockerfile;
+pub mod python;
+pub mod shell;
+pub mod yaml;

@@ -1,0 +1,187 @@
+//! Source text, byte spans and the line index that turns byte offsets into the
+//! 1-based line and character columns editors and SARIF expect.
+//!
+//! Every front-end stores *byte* ranges only; this is the one place that converts them.
+
+use std::path::PathBuf;
+
+/// A half-open byte range `[start, end)` into a file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "span start after end");
+        Span { start, end }
+    }
+
+    /// An empty span at `offset` (for findings about something absent).
+    pub fn point(offset: usize) -> Self {
+        Span { start: offset, end: offset }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The span shifted right by `base` bytes (front-ends that parse a slice of a file).
+    pub fn offset(self, base: usize) -> Self {
+        Span { start: self.start + base, end: self.end + base }
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Self {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+/// A line and column, both 1-based; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text, for offset → line/column and back.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { line_starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 0-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts (clamped to the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line.min(self.line_starts.len() - 1)]
+    }
+
+    /// The byte range of 0-based `line`, without its line terminator.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.line_start(line);
+        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+
+    /// 1-based line and character column of a byte offset. Offsets inside a multi-byte
+    /// character count as that character.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while end > start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = text[start..end].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+
+    /// Byte offset of a 0-based line and 0-based *character* column (what saphyr and
+    /// proc-macro2 report). Columns past the line's end clamp to the end of the line.
+    pub fn offset_of_char_column(&self, text: &str, line: usize, char_column: usize) -> usize {
+        let span = self.line_span(text, line.min(self.line_starts.len() - 1));
+        let line_text = &text[span.start..span.end];
+        match line_text.char_indices().nth(char_column) {
+            Some((byte, _)) => span.start + byte,
+            None => span.end,
+        }
+    }
+}
+
+/// One file as read from disk: its path as shown to the user, its text, its line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as it is displayed and reported (relative to the working directory when
+    /// the file lies under it).
+    pub path: PathBuf,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        SourceFile { path: path.into(), text, lines }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The text of 0-based line `line`, without its terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.slice(self.lines.line_span(&self.text, line))
+    }
+
+    /// The path with forward slashes, as reports and globs see it.
+    pub fn path_str(&self) -> String {
+        crate::source::display_path(&self.path)
+    }
+}
+
+/// A path rendered with `/` separators and no leading `./`.
+pub fn display_path(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\nçd = 1\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        // 'd' is the second character of line 2 but the third byte.
+        let d = text.find('d').unwrap();
+        assert_eq!(idx.line_col(text, d), LineCol { line: 2, column: 2 });
+        assert_eq!(idx.offset_of_char_column(text, 1, 1), d);
+    }
+
+    #[test]
+    fn line_span_strips_crlf() {
+        let text = "one\r\ntwo";
+        let idx = LineIndex::new(text);
+        assert_eq!(&text[idx.line_span(text, 0).start..idx.line_span(text, 0).end], "one");
+        assert_eq!(&text[idx.line_span(text, 1).start..idx.line_span(text, 1).end], "two");
+    }
+}
