@@ -1,8 +1,81 @@
 //! prodlint: a linter for production readiness.
 //!
 //! The pipeline (see README "Architecture"): discover → classify → parse (`lang`) →
-//! models (`model`) → file rules → facts → project rules → filter → report.
+//! models (`model`) → file rules → facts → project rules → filter → report. The public
+//! API is [`check`]: paths and settings in, a sorted [`Report`] out.
 
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod kind;
 pub mod lang;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod source;
+pub mod suppress;
+
+use config::Settings;
+use diagnostic::{Diagnostic, Severity};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Report {
+    /// Sorted by (path, line, column, rule, message): identical for any thread count.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+    /// Things the user should know that are not findings (skipped files).
+    pub notes: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// How many diagnostics have severity `level`.
+    pub fn count(&self, level: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == level).count()
+    }
+
+    /// Does any diagnostic reach `threshold`?
+    pub fn fails(&self, threshold: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= threshold)
+    }
+}
+
+#[derive(Debug)]
+pub enum Error {
+    Config(config::ConfigError),
+    MissingPath(PathBuf),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Config(e) => write!(f, "{e}"),
+            Error::MissingPath(p) => write!(f, "{}: no such file or directory", p.display()),
+        }
+    }
+}
+
+/// Lints `targets` (files or folders) with `settings` on the current rayon pool.
+pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
+    let started = Instant::now();
+    let threads = rayon::current_num_threads();
+    let paths = discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
+    let plan = engine::Plan::new(settings);
+    let outcomes = engine::run_files(&paths, settings, &plan);
+
+    let mut diagnostics = Vec::new();
+    let mut notes = Vec::new();
+    let mut files_checked = 0;
+    for outcome in outcomes {
+        files_checked += usize::from(outcome.checked);
+        notes.extend(outcome.note);
+        diagnostics.extend(outcome.diagnostics);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Report { diagnostics, files_checked, notes, elapsed: started.elapsed() })
+}

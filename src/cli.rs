@@ -1,0 +1,77 @@
+//! Command-line interface: `check` (the default), `rules`, `explain`.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prodlint",
+    version,
+    about = "A linter for production readiness: timeouts, probes, shutdown, dev servers, secrets",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// `prodlint [PATH...]` is `prodlint check [PATH...]`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders (the default command).
+    Check(CheckArgs),
+    /// List every rule: id, slug, category, default severity, summary.
+    Rules {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id (PY001) or slug (http-call-without-timeout).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
+    pub fail_on: Option<String>,
+    /// Rules to run (ids, slugs, categories, group prefixes, ALL), comma-separated;
+    /// replaces the config's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Rules not to run, added to the config's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Extra paths or globs to exclude.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
+    /// Use this config file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print diagnostics only: no summary line, no notes.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Never color the output (also: the NO_COLOR environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+}

@@ -1,0 +1,249 @@
+//! Configuration: `prodlint.toml`, `.prodlint.toml`, or `[tool.prodlint]` in
+//! `pyproject.toml`, found by walking up from the first target; merged with the CLI's
+//! `--select`/`--ignore` into the settings the engine runs with.
+
+use crate::diagnostic::Severity;
+use crate::rules::registry;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The file format (every key; unknown keys are an error).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Rules to run: ids, slugs, categories, group prefixes or `ALL`. Default: all.
+    pub select: Option<Vec<String>>,
+    /// Rules never to run (applied after `select`).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity per rule id or slug.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Globs (relative to the config's folder) of paths never linted.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Glob → rules ignored in matching files.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Lowest severity that makes the run fail (`note`, `warning`, `error`).
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProjectTool {
+    prodlint: Option<toml::Value>,
+}
+
+/// A configuration problem, already phrased for the user (with file and line).
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the engine runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Enabled rule indices into the registry.
+    pub enabled: BTreeSet<usize>,
+    /// Severity per rule index, after overrides.
+    pub severity: Vec<Severity>,
+    pub exclude: GlobSet,
+    /// Per-file ignores: (glob set with one glob, rules ignored).
+    pub per_file_ignores: Vec<(GlobSet, BTreeSet<usize>)>,
+    /// The folder config paths are relative to (the config's, else the working dir).
+    pub root: PathBuf,
+    pub fail_on: Severity,
+    /// The config file used, if any.
+    pub source: Option<PathBuf>,
+}
+
+/// Options from the command line that take part in settings.
+#[derive(Debug, Default, Clone)]
+pub struct CliOverrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub extend_exclude: Vec<String>,
+    pub fail_on: Option<Severity>,
+}
+
+const CONFIG_NAMES: &[&str] = &["prodlint.toml", ".prodlint.toml", "pyproject.toml"];
+
+/// Finds the config for `start` (a file or folder) by walking up its ancestors.
+pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigError> {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut dir = if absolute.is_dir() { Some(absolute.as_path()) } else { absolute.parent() };
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                if let Some(config) = load(&candidate)? {
+                    return Ok(Some((candidate, config)));
+                }
+            }
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+/// Reads one config file. A `pyproject.toml` without `[tool.prodlint]` gives None.
+pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    if is_pyproject {
+        let project: PyProject =
+            toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        match project.tool.and_then(|t| t.prodlint) {
+            None => Ok(None),
+            // Re-read the section from the original text so errors point at real lines.
+            Some(_) => parse_pyproject_section(path, &text).map(Some),
+        }
+    } else {
+        toml::from_str(&text).map(Some).map_err(|e| toml_error(path, &text, &e))
+    }
+}
+
+/// Deserializes `[tool.prodlint]` out of a pyproject with spans intact: the other
+/// sections are skipped by deserializing into a struct that only names this one.
+fn parse_pyproject_section(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
+    #[derive(Deserialize)]
+    struct Outer {
+        tool: Tool,
+    }
+    #[derive(Deserialize)]
+    struct Tool {
+        prodlint: ConfigFile,
+    }
+    toml::from_str::<Outer>(text)
+        .map(|o| o.tool.prodlint)
+        .map_err(|e| toml_error(path, text, &e))
+}
+
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let message = error.message().trim_end();
+    match error.span() {
+        Some(span) => {
+            let index = crate::source::LineIndex::new(text);
+            let at = index.line_col(text, span.start);
+            ConfigError(format!("{}:{}:{}: invalid config: {message}", path.display(), at.line, at.column))
+        }
+        None => ConfigError(format!("{}: invalid config: {message}", path.display())),
+    }
+}
+
+impl Settings {
+    /// Builds settings from an optional config file (and where it was) and CLI options.
+    pub fn resolve(
+        config: Option<(PathBuf, ConfigFile)>,
+        cli: &CliOverrides,
+    ) -> Result<Settings, ConfigError> {
+        let registry = registry();
+        let (source, file) = match config {
+            Some((path, file)) => (Some(path), file),
+            None => (None, ConfigFile::default()),
+        };
+        let origin = source.as_ref().map_or("command line".to_string(), |p| p.display().to_string());
+        let root = source
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."));
+
+        let select_selectors = cli.select.clone().or(file.select.clone());
+        let mut enabled: BTreeSet<usize> = match &select_selectors {
+            Some(selectors) => {
+                let mut set = BTreeSet::new();
+                for s in selectors {
+                    set.extend(resolve_selector(s, &origin)?);
+                }
+                set
+            }
+            None => (0..registry.rules.len()).collect(),
+        };
+        for s in file.ignore.iter().chain(cli.ignore.iter()) {
+            for i in resolve_selector(s, &origin)? {
+                enabled.remove(&i);
+            }
+        }
+
+        let mut severity: Vec<Severity> = registry.rules.iter().map(|r| r.meta.severity).collect();
+        for (key, level) in &file.severity {
+            let rule = registry
+                .find(key)
+                .ok_or_else(|| ConfigError(format!("{origin}: [severity] names unknown rule `{key}`")))?;
+            let level = Severity::parse(level).ok_or_else(|| {
+                ConfigError(format!("{origin}: [severity] {key} = `{level}`: expected note, warning or error"))
+            })?;
+            if let Some(i) = registry.index_of(rule.meta.id) {
+                severity[i] = level;
+            }
+        }
+
+        let exclude_globs: Vec<&String> = file.exclude.iter().chain(cli.extend_exclude.iter()).collect();
+        let exclude = build_globs(&exclude_globs, &origin)?;
+
+        let mut per_file_ignores = Vec::new();
+        for (glob, selectors) in &file.per_file_ignores {
+            let set = build_globs(&[glob], &origin)?;
+            let mut rules = BTreeSet::new();
+            for s in selectors {
+                rules.extend(resolve_selector(s, &origin)?);
+            }
+            per_file_ignores.push((set, rules));
+        }
+
+        let fail_on = match (cli.fail_on, &file.fail_on) {
+            (Some(level), _) => level,
+            (None, Some(text)) => Severity::parse(text).ok_or_else(|| {
+                ConfigError(format!("{origin}: fail-on = `{text}`: expected note, warning or error"))
+            })?,
+            (None, None) => Severity::Warning,
+        };
+
+        Ok(Settings { enabled, severity, exclude, per_file_ignores, root, fail_on, source })
+    }
+
+    /// Is rule `index` ignored for the file at `path` (relative to the config root)?
+    pub fn ignored_for_path(&self, index: usize, path: &Path) -> bool {
+        self.per_file_ignores
+            .iter()
+            .any(|(globs, rules)| rules.contains(&index) && globs.is_match(path))
+    }
+}
+
+fn resolve_selector(selector: &str, origin: &str) -> Result<BTreeSet<usize>, ConfigError> {
+    registry().select(selector).ok_or_else(|| {
+        ConfigError(format!(
+            "{origin}: `{selector}` names no rule (expected a rule id, slug, category, group prefix or ALL)"
+        ))
+    })
+}
+
+/// Globs match paths relative to the config root; a glob without `/` matches at any depth.
+fn build_globs(globs: &[&String], origin: &str) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let trimmed = glob.trim_start_matches("./").trim_end_matches('/');
+        let patterns = if trimmed.contains('/') {
+            vec![trimmed.to_string(), format!("{trimmed}/**")]
+        } else {
+            vec![format!("**/{trimmed}"), format!("**/{trimmed}/**")]
+        };
+        for p in patterns {
+            let g = Glob::new(&p).map_err(|e| ConfigError(format!("{origin}: bad glob `{glob}`: {e}")))?;
+            builder.add(g);
+        }
+    }
+    builder.build().map_err(|e| ConfigError(format!("{origin}: bad globs: {e}")))
+}

@@ -1,0 +1,217 @@
+//! Diagnostics: what a rule found, where, and how bad it is — the one record every
+//! renderer reads. Positions are resolved here once, from byte spans, with the file's
+//! line index.
+
+use crate::rules::RuleMeta;
+use crate::source::{LineCol, SourceFile, Span};
+use serde::Serialize;
+
+/// How much a finding matters, lowest first (so `>=` compares against `--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "note" | "info" => Some(Severity::Note),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule's raw finding inside one file, before positions are resolved.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub span: Span,
+    pub message: String,
+    /// A concrete fix for this occurrence; the rule's generic help is used when absent.
+    pub help: Option<String>,
+    /// Bytes that hold a secret: every rendering of the source masks them.
+    pub secret: Option<Span>,
+}
+
+/// Collects the findings of one rule on one file.
+pub struct Emitter<'a> {
+    out: &'a mut Vec<(&'static str, Finding)>,
+    rule: &'static str,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(out: &'a mut Vec<(&'static str, Finding)>, rule: &'static str) -> Self {
+        Emitter { out, rule }
+    }
+
+    /// Reports a finding; the returned reference lets the rule add help or a secret mask.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.out.push((
+            self.rule,
+            Finding { span, message: message.into(), help: None, secret: None },
+        ));
+        &mut self.out.last_mut().expect("just pushed").1
+    }
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn secret(&mut self, span: Span) -> &mut Self {
+        self.secret = Some(span);
+        self
+    }
+}
+
+/// The lines of source a diagnostic points into, with secrets already masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// 1-based number of the first line in `text`.
+    pub first_line: usize,
+    pub text: String,
+    /// The diagnostic's range inside `text` (byte offsets).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where in a file something is: the byte span plus its resolved line/columns and the
+/// masked source lines. Facts carry anchors so project rules can report without the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub path: String,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub snippet: Snippet,
+}
+
+/// Lines of context a snippet keeps at most; long spans are cut there.
+const SNIPPET_MAX_LINES: usize = 6;
+
+impl Anchor {
+    /// Locates `span` in `file`; every byte range in `secrets` is masked in the snippet.
+    pub fn new(file: &SourceFile, span: Span, secrets: &[Span]) -> Self {
+        let span = Span::new(span.start.min(file.text.len()), span.end.min(file.text.len()));
+        let start = file.line_col(span.start);
+        let end = file.line_col(span.end);
+        let first = start.line - 1;
+        let last = (end.line - 1).min(first + SNIPPET_MAX_LINES - 1);
+        let text_start = file.lines.line_start(first);
+        let text_end = file.lines.line_span(&file.text, last).end.max(text_start);
+        let mut text = file.text[text_start..text_end].to_string();
+        for secret in secrets {
+            mask_secret(&mut text, text_start, *secret);
+        }
+        let snippet_start = span.start - text_start;
+        let snippet_end = (span.end - text_start).min(text.len()).max(snippet_start);
+        Anchor {
+            path: file.path_str(),
+            span,
+            start,
+            end,
+            snippet: Snippet { first_line: start.line, text, start: snippet_start, end: snippet_end },
+        }
+    }
+}
+
+/// Replaces a secret's bytes inside `text` (which starts at file offset `base`) with its
+/// visible prefix and asterisks, keeping the byte length so offsets stay valid.
+fn mask_secret(text: &mut String, base: usize, secret: Span) {
+    let from = secret.start.saturating_sub(base).min(text.len());
+    let to = secret.end.saturating_sub(base).min(text.len());
+    if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+        return;
+    }
+    let value = &text[from..to];
+    let visible = redact::visible_prefix(value);
+    let mut masked = String::with_capacity(to - from);
+    masked.push_str(visible);
+    while masked.len() < to - from {
+        masked.push('*');
+    }
+    text.replace_range(from..to, &masked);
+}
+
+/// Redaction of secrets: the shared rule for "never print a secret in full".
+pub mod redact {
+    /// How many leading characters of a long secret may be shown.
+    pub const VISIBLE_PREFIX: usize = 4;
+
+    /// The part of a secret that may be shown: four ASCII characters of a secret longer
+    /// than twelve, nothing of a shorter one (a prefix of a short password is most of it).
+    pub fn visible_prefix(secret: &str) -> &str {
+        if secret.len() <= 12 || !secret.is_char_boundary(VISIBLE_PREFIX) {
+            return "";
+        }
+        let prefix = &secret[..VISIBLE_PREFIX];
+        if prefix.is_ascii() { prefix } else { "" }
+    }
+
+    /// `AKIA********` — the visible prefix and a fixed-width mask, never the whole value.
+    pub fn mask(secret: &str) -> String {
+        format!("{}********", visible_prefix(secret))
+    }
+}
+
+/// A finding located and classified: what every output format renders.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub anchor: Anchor,
+}
+
+impl Diagnostic {
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.anchor.path,
+            self.anchor.start.line,
+            self.anchor.start.column,
+            self.rule.id,
+            &self.message,
+        )
+    }
+
+    /// The help line to show: the finding's own, else the rule's.
+    pub fn help_text(&self) -> &str {
+        self.help.as_deref().unwrap_or(&self.rule.help)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchor_masks_secret_in_snippet() {
+        let file = SourceFile::new("a.env", "KEY=AKIAABCDEFGHIJKLMNOP\n");
+        let start = 4;
+        let anchor = Anchor::new(&file, Span::new(start, 24), &[Span::new(start, 24)]);
+        assert_eq!(anchor.snippet.text, "KEY=AKIA****************");
+        assert!(!anchor.snippet.text.contains("ABCDEFGHIJKLMNOP"));
+        assert_eq!(anchor.start, LineCol { line: 1, column: 5 });
+    }
+
+    #[test]
+    fn mask_never_shows_short_secrets() {
+        assert_eq!(redact::mask("hunter2"), "********");
+        assert_eq!(redact::mask("AKIAABCDEFGHIJKLMNOP"), "AKIA********");
+    }
+}

@@ -1,0 +1,75 @@
+//! Discovery: one parallel walk over the targets, honouring `.gitignore` (also outside a
+//! git repository), `.prodlintignore` and config excludes, seeing hidden files such as
+//! `.env` and `.github/`. Explicit file arguments are linted as given (pre-commit passes
+//! them), except when a config `exclude` names them. Output: a sorted path list.
+
+use crate::config::Settings;
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A target that could not be walked (missing path), reported as a usage error.
+#[derive(Debug)]
+pub struct MissingPath(pub PathBuf);
+
+pub fn discover(targets: &[PathBuf], settings: &Settings, threads: usize) -> Result<Vec<PathBuf>, MissingPath> {
+    let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
+    let found = Mutex::new(Vec::new());
+    for target in targets {
+        if !target.exists() {
+            return Err(MissingPath(target.clone()));
+        }
+        if target.is_file() {
+            if !is_excluded(target, &root, settings) {
+                found.lock().expect("walk results lock").push(clean(target));
+            }
+            continue;
+        }
+        let mut builder = WalkBuilder::new(target);
+        builder
+            .hidden(false)
+            .require_git(false)
+            .add_custom_ignore_filename(".prodlintignore")
+            .threads(threads)
+            .filter_entry(|entry| entry.file_name() != ".git");
+        builder.build_parallel().run(|| {
+            let found = &found;
+            let root = &root;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else { return WalkState::Continue };
+                let path = entry.path();
+                if is_excluded(path, root, settings) {
+                    return if entry.file_type().is_some_and(|t| t.is_dir()) {
+                        WalkState::Skip
+                    } else {
+                        WalkState::Continue
+                    };
+                }
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    found.lock().expect("walk results lock").push(clean(path));
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut paths = found.into_inner().expect("walk results lock");
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// The path relative to the config root, which is what exclude and per-file-ignore
+/// globs are written against.
+pub fn relative_to_root(path: &Path, root: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.strip_prefix(root).map(Path::to_path_buf).unwrap_or(absolute)
+}
+
+fn is_excluded(path: &Path, root: &Path, settings: &Settings) -> bool {
+    !settings.exclude.is_empty() && settings.exclude.is_match(relative_to_root(path, root))
+}
+
+/// `./a/b` → `a/b`, so paths print the way users type them.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}

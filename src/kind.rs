@@ -1,0 +1,66 @@
+//! Classification: which front-end a path goes to, from its name and, for YAML, a cheap
+//! sniff of its text. Every text file is also seen by the secrets scan.
+
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArtifactKind {
+    Python,
+    Rust,
+    Dockerfile,
+    Kubernetes,
+    Compose,
+    /// YAML that is neither Kubernetes nor compose (CI workflows, configs).
+    OtherYaml,
+    /// Any other text file: only the text rules (secrets) look at it.
+    Text,
+}
+
+impl ArtifactKind {
+    /// The comment leader suppressions and fixture expectations use in this kind of file.
+    pub fn comment_leader(self) -> &'static str {
+        match self {
+            ArtifactKind::Rust => "//",
+            _ => "#",
+        }
+    }
+}
+
+pub fn classify(path: &Path, text: &str) -> ArtifactKind {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".py") || lower.ends_with(".pyi") {
+        return ArtifactKind::Python;
+    }
+    if lower.ends_with(".rs") {
+        return ArtifactKind::Rust;
+    }
+    if is_dockerfile_name(&lower) {
+        return ArtifactKind::Dockerfile;
+    }
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        if crate::lang::yaml::looks_like_compose(path, text) {
+            return ArtifactKind::Compose;
+        }
+        if crate::lang::yaml::looks_like_kubernetes(text) {
+            return ArtifactKind::Kubernetes;
+        }
+        return ArtifactKind::OtherYaml;
+    }
+    ArtifactKind::Text
+}
+
+fn is_dockerfile_name(lower: &str) -> bool {
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+}
+
+/// Is `path` a gunicorn configuration module (read as Python for server settings)?
+pub fn is_gunicorn_config(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("gunicorn.conf.py" | "gunicorn_conf.py" | "gunicorn_config.py")
+    )
+}

@@ -1,0 +1,50 @@
+//! GitHub Actions workflow commands (`::error file=...::message`), which the runner turns
+//! into annotations on the pull request's diff.
+
+use crate::Report;
+use crate::diagnostic::Severity;
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+            escape_property(&d.anchor.path),
+            d.anchor.start.line,
+            d.anchor.end.line,
+            d.anchor.start.column,
+            d.anchor.end.column,
+            escape_property(&format!("{} {}", d.rule.id, d.rule.slug)),
+            escape_data(&format!("{} ({})", d.message, d.help_text())),
+        );
+    }
+    out
+}
+
+/// Escaping for the message part of a workflow command.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping for `key=value` properties, where `:` and `,` are separators too.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_escape_separators() {
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(escape_data("50% done: ok"), "50%25 done: ok");
+    }
+}

@@ -1,0 +1,116 @@
+//! Human output: each diagnostic with its rule, message, location, the source lines
+//! underlined (codespan-reporting) and a help line.
+
+use crate::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::termcolor::Buffer;
+use codespan_reporting::term::{self, Config};
+use std::ops::Range;
+
+/// codespan's view of one diagnostic's snippet: the masked source lines, numbered as in
+/// the real file. Only the snippet is held, never the whole file.
+struct SnippetFile<'a> {
+    diagnostic: &'a Diagnostic,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SnippetFile<'a> {
+    fn new(diagnostic: &'a Diagnostic) -> Self {
+        let text = &diagnostic.anchor.snippet.text;
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SnippetFile { diagnostic, line_starts }
+    }
+}
+
+impl<'a> Files<'a> for SnippetFile<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.diagnostic.anchor.path)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.diagnostic.anchor.snippet.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+    }
+
+    fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.diagnostic.anchor.snippet.first_line + line_index)
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        let text = &self.diagnostic.anchor.snippet.text;
+        let start = *self
+            .line_starts
+            .get(line_index)
+            .ok_or(FilesError::LineTooLarge { given: line_index, max: self.line_starts.len() - 1 })?;
+        let end = self.line_starts.get(line_index + 1).copied().unwrap_or(text.len());
+        Ok(start..end)
+    }
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let config = Config::default();
+    for d in &report.diagnostics {
+        let severity = match d.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+            Severity::Note => CsSeverity::Note,
+        };
+        let snippet = &d.anchor.snippet;
+        let diagnostic = CsDiagnostic::new(severity)
+            .with_code(d.rule.id)
+            .with_message(&d.message)
+            .with_labels(vec![Label::primary((), snippet.start..snippet.end)])
+            .with_notes(vec![
+                format!("help: {}", d.help_text()),
+                format!("rule: {} ({}) — `prodlint explain {}`", d.rule.slug, d.rule.category, d.rule.id),
+            ]);
+        let files = SnippetFile::new(d);
+        if term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).is_err() {
+            // A snippet codespan cannot lay out still gets a one-line rendering.
+            let line = format!(
+                "{}[{}]: {}\n  --> {}:{}:{}\n",
+                d.severity.as_str(),
+                d.rule.id,
+                d.message,
+                d.anchor.path,
+                d.anchor.start.line,
+                d.anchor.start.column
+            );
+            let _ = std::io::Write::write_all(&mut buffer, line.as_bytes());
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// The summary line printed on stderr after human output.
+pub fn summary(report: &Report) -> String {
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let total = report.diagnostics.len();
+    let findings = if total == 0 {
+        "no findings".to_string()
+    } else {
+        format!(
+            "{} ({}, {}, {})",
+            plural(total, "finding"),
+            plural(report.count(Severity::Error), "error"),
+            plural(report.count(Severity::Warning), "warning"),
+            plural(report.count(Severity::Note), "note"),
+        )
+    };
+    format!(
+        "Checked {} in {:.2}s: {findings}.",
+        plural(report.files_checked, "file"),
+        report.elapsed.as_secs_f64()
+    )
+}

@@ -1,0 +1,89 @@
+//! Rule metadata, read from the rule docs under `rules/` (compiled into the binary):
+//! the front-matter gives id, slug, category, severity, artifacts, summary and help; the
+//! Markdown body is what `prodlint explain` prints and SARIF carries as help.
+
+use crate::diagnostic::Severity;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub slug: &'static str,
+    pub category: &'static str,
+    pub severity: Severity,
+    pub artifacts: Vec<&'static str>,
+    pub summary: &'static str,
+    /// One line telling how to fix a finding, shown under each diagnostic.
+    pub help: String,
+    /// The Markdown documentation without the front-matter.
+    pub body: &'static str,
+    /// The doc's path under `rules/`, for tests and error messages.
+    pub doc_path: &'static str,
+}
+
+/// The categories of RULES.md; a doc naming another category is a bug caught by tests.
+pub const CATEGORIES: &[&str] = &[
+    "missing-timeout",
+    "unbounded-queue",
+    "retry-without-backoff",
+    "swallowed-error",
+    "blocking-in-async",
+    "task-leak",
+    "pool-misuse",
+    "debug-mode",
+    "dev-server",
+    "graceful-shutdown",
+    "health-check",
+    "resource-limits",
+    "availability",
+    "image-hygiene",
+    "hardcoded-secret",
+    "sensitive-logging",
+    "insecure-transport",
+    "privileged-container",
+    "observability",
+    "config-hygiene",
+    "deploy-safety",
+];
+
+/// Parses a rule doc: `---` front-matter of `key: value` lines, then Markdown.
+pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMeta, String> {
+    let rest = source
+        .strip_prefix("---\n")
+        .ok_or_else(|| format!("{doc_path}: no front-matter"))?;
+    let end = rest.find("\n---\n").ok_or_else(|| format!("{doc_path}: front-matter not closed"))?;
+    let (front, body) = (&rest[..end], &rest[end + 5..]);
+    let field = |key: &str| -> Result<&'static str, String> {
+        front
+            .lines()
+            .find_map(|line| line.strip_prefix(key).and_then(|r| r.strip_prefix(':')).map(str::trim))
+            .ok_or_else(|| format!("{doc_path}: front-matter has no `{key}`"))
+    };
+    let id = field("id")?;
+    let slug = field("slug")?;
+    let category = field("category")?;
+    let severity_text = field("severity")?;
+    let artifacts = field("artifacts")?;
+    let summary = field("summary")?;
+    let help = field("help")?;
+    let severity = Severity::parse(severity_text)
+        .ok_or_else(|| format!("{doc_path}: unknown severity `{severity_text}`"))?;
+    if !CATEGORIES.contains(&category) && category != "meta" {
+        return Err(format!("{doc_path}: unknown category `{category}`"));
+    }
+    Ok(RuleMeta {
+        id,
+        slug,
+        category,
+        severity,
+        artifacts: artifacts
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect(),
+        summary,
+        help: help.to_string(),
+        body: body.trim_start_matches('\n'),
+        doc_path,
+    })
+}

@@ -1,0 +1,130 @@
+//! The rule registry: every rule's doc (metadata + prose, from `rules/*.md`), the trigger
+//! keywords without which it cannot fire, and the function that checks it on a model.
+//!
+//! Adding a rule: write `rules/<group>/<ID>-<slug>.md`, a function in
+//! `src/rules/<group>/<slug>.rs`, fixtures in `fixtures/<ID>/`, and one `rule!` line below.
+
+pub mod meta;
+pub mod secrets;
+
+pub use meta::RuleMeta;
+
+use crate::diagnostic::Emitter;
+use crate::model::container::ContainerSpec;
+use crate::source::SourceFile;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// What a rule looks at, and so when the engine calls it.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Any text file prodlint reads (secrets).
+    Text(fn(&SourceFile, &mut Emitter)),
+    /// One container spec (Kubernetes, compose or a Dockerfile's final stage).
+    Container(fn(&ContainerSpec, &mut Emitter)),
+    /// Emitted by the engine itself (parse errors, suppression problems).
+    Engine,
+}
+
+/// A registered rule.
+pub struct Rule {
+    pub meta: RuleMeta,
+    /// Keywords (ASCII case-insensitive) of which a file must contain at least one for the
+    /// rule to possibly fire. Empty: the rule needs no gate (it always runs when enabled).
+    pub triggers: &'static [&'static str],
+    pub check: Check,
+}
+
+struct RuleDef {
+    doc_path: &'static str,
+    doc: &'static str,
+    triggers: &'static [&'static str],
+    check: Check,
+}
+
+macro_rules! rule {
+    ($doc:literal, $triggers:expr, $check:expr) => {
+        RuleDef {
+            doc_path: $doc,
+            doc: include_str!(concat!("../../rules/", $doc)),
+            triggers: $triggers,
+            check: $check,
+        }
+    };
+}
+
+/// Every rule prodlint has, in id order.
+fn definitions() -> Vec<RuleDef> {
+    vec![
+        rule!("meta/PL001-parse-error.md", &[], Check::Engine),
+        rule!("meta/PL002-invalid-suppression.md", &[], Check::Engine),
+        rule!(
+            "secrets/SC001-provider-credential.md",
+            secrets::provider_credential::TRIGGERS,
+            Check::Text(secrets::provider_credential::check)
+        ),
+    ]
+}
+
+/// The id of the rule the engine reports parse errors under.
+pub const PARSE_ERROR: &str = "PL001";
+/// The id of the rule the engine reports bad suppression comments under.
+pub const INVALID_SUPPRESSION: &str = "PL002";
+
+pub struct Registry {
+    pub rules: Vec<Rule>,
+}
+
+/// The registry, built once: docs are parsed at first use.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut rules: Vec<Rule> = definitions()
+            .into_iter()
+            .map(|def| Rule {
+                // A malformed doc is a build-time mistake caught by the test suite.
+                meta: meta::parse_doc(def.doc_path, def.doc).unwrap_or_else(|e| panic!("{e}")),
+                triggers: def.triggers,
+                check: def.check,
+            })
+            .collect();
+        rules.sort_by(|a, b| a.meta.id.cmp(b.meta.id));
+        Registry { rules }
+    })
+}
+
+impl Registry {
+    /// A rule by id or slug (case-insensitive).
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.meta.id.eq_ignore_ascii_case(key) || r.meta.slug.eq_ignore_ascii_case(key))
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.meta.id == id)
+    }
+
+    /// Indices of the rules a selector names: `ALL`, an id (`PY001`), a slug, a category
+    /// (`missing-timeout`) or a group prefix (`PY`, `DF0`). None when it names nothing.
+    pub fn select(&self, selector: &str) -> Option<BTreeSet<usize>> {
+        let sel = selector.trim();
+        let chosen: BTreeSet<usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                sel.eq_ignore_ascii_case("ALL")
+                    || r.meta.id.eq_ignore_ascii_case(sel)
+                    || r.meta.slug.eq_ignore_ascii_case(sel)
+                    || r.meta.category.eq_ignore_ascii_case(sel)
+                    || (sel.len() >= 2
+                        && sel.chars().take(2).all(|c| c.is_ascii_alphabetic())
+                        && r.meta.id.len() >= sel.len()
+                        && r.meta.id[..sel.len()].eq_ignore_ascii_case(sel))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        (!chosen.is_empty()).then_some(chosen)
+    }
+}

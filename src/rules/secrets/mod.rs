@@ -1,0 +1,3 @@
+//! Secret rules: credentials written into any text file prodlint reads.
+
+pub mod provider_credential;
