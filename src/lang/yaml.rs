@@ -1,1 +1,743 @@
-//! Placeholder: being written.
+//! YAML front-end: a stream of documents as a tree of nodes, each with its exact byte
+//! span, built from saphyr-parser's event stream.
+//!
+//! Facts this module takes care of so the models need not:
+//! - saphyr reports *character* offsets; every span here is a *byte* range.
+//! - Aliases stay unexpanded (`NodeValue::Alias`), so an alias bomb costs nothing.
+//! - Nesting is capped at [`MAX_DEPTH`]; deeper input is a parse error, not a stack
+//!   overflow (dropping a deep tree recurses too).
+//! - A parse error keeps the documents completed before it, and parsing resumes at the
+//!   next `---` line, so one broken document does not hide the others.
+//! - Helm/Go template actions (`{{ ... }}`) are blanked in place before parsing (same
+//!   byte length, newlines kept) so positions stay true; a scalar written with a template
+//!   action becomes `NodeValue::Templated`: its value is unknown, never "missing".
+
+use std::path::Path;
+
+use saphyr_parser::{Event, Parser, ScanError};
+
+use crate::source::Span;
+
+pub use saphyr_parser::ScalarStyle;
+
+/// Deepest nesting of sequences and mappings accepted; deeper input is a parse error.
+pub const MAX_DEPTH: usize = 256;
+
+/// All documents of a YAML file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YamlStream {
+    /// The documents parsed completely, in order. A document that failed to parse is
+    /// left out; the documents after it (from the next `---`) are kept.
+    pub documents: Vec<Document>,
+    /// The first parse error: where and what.
+    pub error: Option<(Span, String)>,
+    /// Byte spans of the template actions (`{{ ... }}`) blanked before parsing; empty for
+    /// plain YAML.
+    pub template_actions: Vec<Span>,
+}
+
+impl YamlStream {
+    /// Whether the text held template actions (a Helm template): parse errors in such a
+    /// file are expected and say little.
+    pub fn is_templated(&self) -> bool {
+        !self.template_actions.is_empty()
+    }
+}
+
+/// One YAML document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document's content; `None` for an empty document.
+    pub root: Option<Node>,
+    /// From the document's start (its `---` when explicit) to the end of its content.
+    pub span: Span,
+}
+
+/// A node of the tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: NodeValue,
+    /// The node's source text. Scalars: the value as written, quotes included for quoted
+    /// scalars, anchor and tag excluded, trailing whitespace excluded; block scalars (`|`,
+    /// `>`) cover their content lines, not the indicator. Collections: from their first
+    /// item (or `[`/`{`) to the end of their last item (or `]`/`}`). An empty value (`key:`)
+    /// has an empty span where saphyr saw it (just after the key).
+    pub span: Span,
+    /// The node's explicit tag (`!!str`, `!Ref`), as written after resolution.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    /// A scalar with its value after unquoting/folding. Numbers, booleans and null are
+    /// scalars too: see [`Node::as_i64`], [`Node::as_bool`], [`Node::is_null`].
+    Scalar {
+        text: String,
+        style: ScalarStyle,
+    },
+    /// A scalar written (in part or whole) as a template action: its value is unknown.
+    /// `source` is its original text, template action included (quotes too, if quoted).
+    Templated {
+        source: String,
+    },
+    Sequence(Vec<Node>),
+    /// Entries in source order; duplicate keys are kept.
+    Mapping(Vec<(Node, Node)>),
+    /// An alias (`*name`), left unexpanded; holds the anchor name.
+    Alias(String),
+}
+
+impl Node {
+    /// The value of a mapping entry whose key is the plain string `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.get_entry(key).map(|(_, value)| value)
+    }
+
+    /// The key node and value node of a mapping entry whose key is `key`; the first one
+    /// when the key is repeated.
+    pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// A scalar's text (any style). `None` for collections, aliases and templated values.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            NodeValue::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            NodeValue::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            NodeValue::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// A plain scalar that YAML reads as null: empty, `~`, `null`, `Null`, `NULL`.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, NodeValue::Scalar { text, style: ScalarStyle::Plain }
+            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// Whether the value is unknown because a template action wrote it.
+    pub fn is_templated(&self) -> bool {
+        matches!(self.value, NodeValue::Templated { .. })
+    }
+
+    /// A plain scalar read as a boolean. YAML 1.1 forms (`yes`, `on`, ...) count, as
+    /// they do for Kubernetes (go-yaml) and docker-compose.
+    pub fn as_bool(&self) -> Option<bool> {
+        let NodeValue::Scalar {
+            text,
+            style: ScalarStyle::Plain,
+        } = &self.value
+        else {
+            return None;
+        };
+        match text.as_str() {
+            "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
+                Some(true)
+            }
+            "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
+            | "N" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A plain scalar read as an integer: decimal (optional sign), `0x` hex, `0o` octal.
+    pub fn as_i64(&self) -> Option<i64> {
+        let NodeValue::Scalar {
+            text,
+            style: ScalarStyle::Plain,
+        } = &self.value
+        else {
+            return None;
+        };
+        let (negative, digits) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text.as_str()),
+        };
+        let (radix, digits) = if let Some(hex) = digits.strip_prefix("0x") {
+            (16, hex)
+        } else if let Some(octal) = digits.strip_prefix("0o") {
+            (8, octal)
+        } else {
+            (10, digits)
+        };
+        // from_str_radix accepts a sign of its own; the sign was handled above.
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let magnitude = i64::from_str_radix(digits, radix).ok()?;
+        Some(if negative { -magnitude } else { magnitude })
+    }
+}
+
+/// Parses a YAML stream. Template actions (`{{ ... }}`) are blanked first (see
+/// [`blank_template_actions`]); scalars they wrote come out as `NodeValue::Templated`.
+/// Never panics; errors come back in `YamlStream::error`.
+pub fn parse(text: &str) -> YamlStream {
+    let template_actions = template_action_spans(text);
+    let blanked = blank_spans(text, &template_actions);
+    let yaml_text = blanked.as_deref().unwrap_or(text);
+    let offsets = CharOffsets::new(yaml_text);
+    let mut builder = Builder {
+        original: text,
+        text: yaml_text,
+        offsets: &offsets,
+        actions: &template_actions,
+        documents: Vec::new(),
+        error: None,
+    };
+    let mut start = 0;
+    loop {
+        let Some(error_at) = builder.parse_from(start) else {
+            break;
+        };
+        match next_document_marker(yaml_text, error_at) {
+            Some(next) if next > start => start = next,
+            _ => break,
+        }
+    }
+    YamlStream {
+        documents: builder.documents,
+        error: builder.error,
+        template_actions,
+    }
+}
+
+/// A copy of `text` where every template action `{{ ... }}` (multi-line and `{{-`/`-}}`
+/// included) is replaced by spaces of the same byte length, line breaks kept, so byte
+/// offsets stay true. `None` when the text holds no complete action.
+pub fn blank_template_actions(text: &str) -> Option<String> {
+    blank_spans(text, &template_action_spans(text))
+}
+
+/// Cheap sniff (no parse): a top-level `apiVersion:` line and a top-level `kind:` line.
+pub fn looks_like_kubernetes(text: &str) -> bool {
+    let mut api_version = false;
+    let mut kind = false;
+    for line in text.lines() {
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        api_version |= is_top_level_key(line, "apiVersion");
+        kind |= is_top_level_key(line, "kind");
+        if api_version && kind {
+            return true;
+        }
+    }
+    false
+}
+
+/// Cheap sniff (no parse): a compose file name (`compose.yaml`, `compose.override.yml`,
+/// `docker-compose*.yml`, ...), or a top-level `services:` mapping whose first entry is a
+/// key (GitLab CI's top-level `services:` is a list, and is not compose).
+pub fn looks_like_compose(path: &Path, text: &str) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let yaml_extension = name.ends_with(".yml") || name.ends_with(".yaml");
+    if yaml_extension && (name.starts_with("compose.") || name.starts_with("docker-compose")) {
+        return true;
+    }
+    let mut lines = text
+        .lines()
+        .map(|line| line.strip_prefix('\u{feff}').unwrap_or(line));
+    while let Some(line) = lines.next() {
+        if !is_top_level_key(line, "services") || !value_after_key(line, "services").is_empty() {
+            continue;
+        }
+        let first_entry = lines.by_ref().find(|line| {
+            let trimmed = line.trim();
+            !trimmed.is_empty() && !trimmed.starts_with('#')
+        });
+        if let Some(entry) = first_entry {
+            let indented = entry.starts_with(' ');
+            let trimmed = entry.trim_start();
+            if indented && !trimmed.starts_with('-') && trimmed.contains(':') {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
+}
+
+/// `line` is `key:` at column 0, followed by a space, a comment or nothing.
+fn is_top_level_key(line: &str, key: &str) -> bool {
+    line.strip_prefix(key)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+}
+
+/// What follows `key:` on a top-level key line, comment and whitespace removed.
+fn value_after_key<'a>(line: &'a str, key: &str) -> &'a str {
+    let rest = line.get(key.len() + 1..).unwrap_or("");
+    let rest = match rest.find(" #") {
+        Some(comment) => &rest[..comment],
+        None => rest,
+    };
+    rest.trim()
+}
+
+/// Byte spans of the template actions of `text`: each `{{` to its matching `}}`, with
+/// Go template strings (`"..."`, `` `...` ``, `'.'`) and comments skipped so a `}}` inside
+/// them does not end the action. An action never closed is left alone.
+fn template_action_spans(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut search_from = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[search_from..], b"{{") {
+        let start = search_from + found;
+        match template_action_end(bytes, start + 2) {
+            Some(end) => {
+                spans.push(Span::new(start, end));
+                search_from = end;
+            }
+            None => break,
+        }
+    }
+    spans
+}
+
+/// The byte offset just past the `}}` closing an action whose body starts at `from`.
+fn template_action_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'}' if bytes.get(i + 1) == Some(&b'}') => return Some(i + 2),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let close = memchr::memmem::find(&bytes[i + 2..], b"*/")?;
+                i += 2 + close + 2;
+            }
+            b'`' => {
+                let close = memchr::memchr(b'`', &bytes[i + 1..])?;
+                i += 1 + close + 1;
+            }
+            quote @ (b'"' | b'\'') => {
+                // Interpreted strings and rune literals end at their line: a stray quote
+                // must not swallow the rest of the file.
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                i = if bytes.get(j) == Some(&quote) {
+                    j + 1
+                } else {
+                    i + 1
+                };
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `text` with the bytes of `spans` replaced by spaces, line breaks kept.
+fn blank_spans(text: &str, spans: &[Span]) -> Option<String> {
+    if spans.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        for byte in &mut bytes[span.start..span.end] {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Spans start at `{{` and end after `}}`, so every multi-byte character is blanked
+    // whole and the result stays UTF-8.
+    String::from_utf8(bytes).ok()
+}
+
+/// The byte offset of the first `---` document marker on a line after the one holding
+/// `offset`.
+fn next_document_marker(text: &str, offset: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line_start = memchr::memchr(b'\n', bytes.get(offset..)?)? + offset + 1;
+    while line_start < bytes.len() {
+        let rest = &bytes[line_start..];
+        if rest.starts_with(b"---")
+            && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return Some(line_start);
+        }
+        line_start += memchr::memchr(b'\n', rest)? + 1;
+    }
+    None
+}
+
+/// Converts saphyr's character indices into byte offsets.
+struct CharOffsets {
+    /// Byte offset of each character, plus the text length at the end; empty for ASCII
+    /// text, where characters and bytes coincide.
+    char_starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let char_starts = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(byte, _)| byte)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        CharOffsets {
+            char_starts,
+            len: text.len(),
+        }
+    }
+
+    /// The byte offset of character `index` (clamped to the text's end).
+    fn byte(&self, index: usize) -> usize {
+        if self.char_starts.is_empty() {
+            index.min(self.len)
+        } else {
+            self.char_starts.get(index).copied().unwrap_or(self.len)
+        }
+    }
+
+    /// The character index of byte offset `byte` (a character boundary).
+    fn char_index(&self, byte: usize) -> usize {
+        if self.char_starts.is_empty() {
+            byte
+        } else {
+            self.char_starts.partition_point(|&start| start < byte)
+        }
+    }
+}
+
+/// A collection being built.
+struct Frame {
+    kind: FrameKind,
+    start: usize,
+    tag: Option<String>,
+}
+
+enum FrameKind {
+    Sequence(Vec<Node>),
+    Mapping {
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct Builder<'a> {
+    /// The text as given (template actions intact), for `Templated` sources.
+    original: &'a str,
+    /// The text saphyr parses (template actions blanked).
+    text: &'a str,
+    offsets: &'a CharOffsets,
+    actions: &'a [Span],
+    documents: Vec<Document>,
+    error: Option<(Span, String)>,
+}
+
+impl Builder<'_> {
+    /// Parses documents from byte `start` on, adding the completed ones. On an error,
+    /// records it (when first) and returns its byte offset.
+    fn parse_from(&mut self, start: usize) -> Option<usize> {
+        let Some(slice) = self.text.get(start..) else {
+            return None;
+        };
+        let char_base = self.offsets.char_index(start);
+        let to_byte = |index: usize| self.offsets.byte(char_base + index);
+        let mut parser = Parser::new_from_str(slice);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut document_start = start;
+        let mut root: Option<Node> = None;
+
+        while let Some(result) = parser.next_event() {
+            let (event, span) = match result {
+                Ok(pair) => pair,
+                Err(error) => return Some(self.record_error(&error, &to_byte)),
+            };
+            let span = Span::new(to_byte(span.start.index()), to_byte(span.end.index()));
+            let span = Span::new(span.start, span.end.max(span.start));
+            let completed = match event {
+                Event::StreamEnd => break,
+                Event::StreamStart | Event::Nothing => None,
+                Event::DocumentStart(_) => {
+                    document_start = span.start;
+                    root = None;
+                    stack.clear();
+                    None
+                }
+                Event::DocumentEnd => {
+                    let end = root.as_ref().map_or(document_start, |node| node.span.end);
+                    self.documents.push(Document {
+                        root: root.take(),
+                        span: Span::new(document_start, end.max(document_start)),
+                    });
+                    None
+                }
+                Event::Alias(_) => {
+                    let source = self.text.get(span.start..span.end).unwrap_or("");
+                    let name = source.trim_start_matches('*').trim_end().to_string();
+                    Some(Node {
+                        value: NodeValue::Alias(name),
+                        span,
+                        tag: None,
+                    })
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let has_properties = anchor != 0 || tag.is_some();
+                    Some(self.scalar(
+                        text.into_owned(),
+                        style,
+                        span,
+                        has_properties,
+                        tag.map(|t| t.to_string()),
+                    ))
+                }
+                Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
+                    if stack.len() >= MAX_DEPTH {
+                        let message = format!("nesting deeper than {MAX_DEPTH} levels");
+                        self.error.get_or_insert((Span::point(span.start), message));
+                        return Some(span.start);
+                    }
+                    let kind = if matches!(event, Event::SequenceStart(..)) {
+                        FrameKind::Sequence(Vec::new())
+                    } else {
+                        FrameKind::Mapping {
+                            entries: Vec::new(),
+                            pending_key: None,
+                        }
+                    };
+                    stack.push(Frame {
+                        kind,
+                        start: span.start,
+                        tag: tag.as_ref().map(|t| t.to_string()),
+                    });
+                    None
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    stack.pop().map(|frame| close_frame(frame, span))
+                }
+            };
+            if let Some(node) = completed {
+                match stack.last_mut() {
+                    None => root = Some(node),
+                    Some(Frame {
+                        kind: FrameKind::Sequence(items),
+                        ..
+                    }) => items.push(node),
+                    Some(Frame {
+                        kind:
+                            FrameKind::Mapping {
+                                entries,
+                                pending_key,
+                            },
+                        ..
+                    }) => match pending_key.take() {
+                        None => *pending_key = Some(node),
+                        Some(key) => entries.push((key, node)),
+                    },
+                }
+            }
+        }
+        None
+    }
+
+    fn record_error(&mut self, error: &ScanError, to_byte: &impl Fn(usize) -> usize) -> usize {
+        let at = to_byte(error.marker().index());
+        // Underline the character at the error, unless it is a line break or the end.
+        let end = self.text[at..]
+            .chars()
+            .next()
+            .filter(|c| *c != '\n' && *c != '\r')
+            .map_or(at, |c| at + c.len_utf8());
+        self.error
+            .get_or_insert((Span::new(at, end), error.info().to_string()));
+        at
+    }
+
+    fn scalar(
+        &self,
+        text: String,
+        style: ScalarStyle,
+        span: Span,
+        has_properties: bool,
+        tag: Option<String>,
+    ) -> Node {
+        let mut span = span;
+        if has_properties {
+            span.start = skip_node_properties(self.text, span);
+        }
+        if !matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+            let source = &self.text[span.start..span.end];
+            span.end = span.start + source.trim_end().len();
+        }
+        if let Some(action) = self.template_action_of(span) {
+            let source = self
+                .original
+                .get(action.start..action.end)
+                .unwrap_or("")
+                .to_string();
+            return Node {
+                value: NodeValue::Templated { source },
+                span: action,
+                tag,
+            };
+        }
+        Node {
+            value: NodeValue::Scalar { text, style },
+            span,
+            tag,
+        }
+    }
+
+    /// When a scalar was written by template actions, the span of its original text:
+    /// a non-empty scalar overlapping an action, or an empty scalar right next to one
+    /// (`key: {{ .Values.x }}` left `key:` with an empty value; `{{ .k }}: v` an empty
+    /// key).
+    fn template_action_of(&self, span: Span) -> Option<Span> {
+        if self.actions.is_empty() {
+            return None;
+        }
+        if !span.is_empty() {
+            let first = self
+                .actions
+                .partition_point(|action| action.end <= span.start);
+            let overlapping = self.actions[first..]
+                .iter()
+                .take_while(|action| action.start < span.end);
+            return overlapping.fold(None, |covered: Option<Span>, action| {
+                Some(covered.map_or(span.cover(*action), |c| c.cover(*action)))
+            });
+        }
+        let bytes = self.text.as_bytes();
+        let action_starting_at = |offset: usize| {
+            self.actions
+                .binary_search_by_key(&offset, |action| action.start)
+                .ok()
+        };
+        let mut forward = span.start;
+        loop {
+            if let Some(index) = action_starting_at(forward) {
+                return Some(self.actions[index]);
+            }
+            match bytes.get(forward) {
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b':') => forward += 1,
+                _ => break,
+            }
+        }
+        let mut backward = span.start;
+        loop {
+            if let Ok(index) = self
+                .actions
+                .binary_search_by_key(&backward, |action| action.end)
+            {
+                return Some(self.actions[index]);
+            }
+            match backward.checked_sub(1).and_then(|before| bytes.get(before)) {
+                Some(b' ' | b'\t') => backward -= 1,
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// The span of a finished collection: from its start to its closing bracket (flow) or
+/// its last item (block, where saphyr's end event is an empty span further on).
+fn close_frame(frame: Frame, end_event: Span) -> Node {
+    let (value, last_end) = match frame.kind {
+        FrameKind::Sequence(items) => {
+            let last_end = items.last().map(|node| node.span.end);
+            (NodeValue::Sequence(items), last_end)
+        }
+        FrameKind::Mapping {
+            mut entries,
+            pending_key,
+        } => {
+            // A key whose value never came (cannot happen with saphyr, but be total).
+            if let Some(key) = pending_key {
+                let empty = Node {
+                    value: NodeValue::Scalar {
+                        text: String::new(),
+                        style: ScalarStyle::Plain,
+                    },
+                    span: Span::point(key.span.end),
+                    tag: None,
+                };
+                entries.push((key, empty));
+            }
+            let last_end = entries
+                .last()
+                .map(|(key, value)| key.span.end.max(value.span.end));
+            (NodeValue::Mapping(entries), last_end)
+        }
+    };
+    let end = if end_event.is_empty() {
+        last_end.unwrap_or(frame.start)
+    } else {
+        end_event.end
+    };
+    Node {
+        value,
+        span: Span::new(frame.start, end.max(frame.start)),
+        tag: frame.tag,
+    }
+}
+
+/// Past a node's anchor (`&name`) and tag (`!tag`) at the start of `span`, and the
+/// whitespace after them.
+fn skip_node_properties(text: &str, span: Span) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = span.start;
+    while at < span.end && matches!(bytes[at], b'&' | b'!') {
+        while at < span.end && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < span.end && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+    // Whitespace skipping stops on ASCII bytes, so `at` is a character boundary.
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    fn root(stream: &YamlStream) -> &Node {
+        stream.documents[0].root.as_ref().expect("a root")
+    }
+
+    #[test]
+    fn scalar_spans_are_byte_exact_after_non_ascii_text() {
+        let text = "# héllo wörld ☃\nname: \"ünïcode\"\nimage: nginx:1.2 # tag\n";
+        let stream = parse(text);
+        assert_eq!(stream.error, None);
+        let root = root(&stream);
+        let (key, value) = root.get_entry("name").unwrap();
+        assert_eq!(slice(text, key.span), "name");
+        assert_eq!(slice(text, value.span), "\"ünïcode\"");
+        assert_eq!(value.as_str(), Some("ünïcode"));
+        let image = root.get("image").unwrap();
+        assert_eq!(slice(text, image.span), "nginx:1.2");
+        assert_eq!(image.as_str(), Some("nginx:1.2"));
+    }
+}
