@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use saphyr_parser::{Event, Parser, ScanError};
+use saphyr_parser::{Event, Parser, ScanError, Tag};
 
 use crate::source::Span;
 
@@ -190,8 +190,8 @@ impl Node {
 /// Never panics; errors come back in `YamlStream::error`.
 pub fn parse(text: &str) -> YamlStream {
     let template_actions = template_action_spans(text);
-    let blanked = blank_spans(text, &template_actions);
-    let yaml_text = blanked.as_deref().unwrap_or(text);
+    let filled = fill_template_actions(text, &template_actions);
+    let yaml_text = filled.as_deref().unwrap_or(text);
     let offsets = CharOffsets::new(yaml_text);
     let mut builder = Builder {
         original: text,
@@ -364,11 +364,33 @@ fn blank_spans(text: &str, spans: &[Span]) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// The byte offset of the first `---` document marker on a line after the one holding
-/// `offset`.
+/// The text saphyr parses for a template: like [`blank_template_actions`], except that an
+/// action sharing its line with YAML text (`image: {{ .Values.image }}`, `{{ $k }}: v`)
+/// is filled with `_` on its first line, so it still reads as a scalar of the same length
+/// (a key stays a key). Actions alone on their lines (`{{- if ... }}`) become spaces.
+fn fill_template_actions(text: &str, actions: &[Span]) -> Option<String> {
+    let blanked = blank_spans(text, actions)?;
+    let mut bytes = blanked.into_bytes();
+    for action in actions {
+        let line_start = memchr::memrchr(b'\n', &bytes[..action.start]).map_or(0, |i| i + 1);
+        let line_end =
+            memchr::memchr(b'\n', &bytes[action.start..]).map_or(bytes.len(), |i| action.start + i);
+        let shares_line = bytes[line_start..line_end]
+            .iter()
+            .any(|b| !b.is_ascii_whitespace());
+        if shares_line {
+            bytes[action.start..line_end.min(action.end)].fill(b'_');
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The byte offset of the first `---` document marker on the line holding `offset` or a
+/// later one.
 fn next_document_marker(text: &str, offset: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut line_start = memchr::memchr(b'\n', bytes.get(offset..)?)? + offset + 1;
+    let before = bytes.get(..offset)?;
+    let mut line_start = memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
     while line_start < bytes.len() {
         let rest = &bytes[line_start..];
         if rest.starts_with(b"---")
@@ -469,8 +491,8 @@ impl Builder<'_> {
                 Ok(pair) => pair,
                 Err(error) => return Some(self.record_error(&error, &to_byte)),
             };
-            let span = Span::new(to_byte(span.start.index()), to_byte(span.end.index()));
-            let span = Span::new(span.start, span.end.max(span.start));
+            let span_start = to_byte(span.start.index());
+            let span = Span::new(span_start, to_byte(span.end.index()).max(span_start));
             let completed = match event {
                 Event::StreamEnd => break,
                 Event::StreamStart | Event::Nothing => None,
@@ -504,7 +526,7 @@ impl Builder<'_> {
                         style,
                         span,
                         has_properties,
-                        tag.map(|t| t.to_string()),
+                        tag.as_deref().map(tag_name),
                     ))
                 }
                 Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
@@ -524,7 +546,7 @@ impl Builder<'_> {
                     stack.push(Frame {
                         kind,
                         start: span.start,
-                        tag: tag.as_ref().map(|t| t.to_string()),
+                        tag: tag.as_deref().map(tag_name),
                     });
                     None
                 }
@@ -697,6 +719,14 @@ fn close_frame(frame: Frame, end_event: Span) -> Node {
     }
 }
 
+/// A tag as usually written: `!!str` for the core schema, `!Ref` for local tags.
+fn tag_name(tag: &Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        _ => format!("{}{}", tag.handle, tag.suffix),
+    }
+}
+
 /// Past a node's anchor (`&name`) and tag (`!tag`) at the start of `span`, and the
 /// whitespace after them.
 fn skip_node_properties(text: &str, span: Span) -> usize {
@@ -739,5 +769,368 @@ mod tests {
         let image = root.get("image").unwrap();
         assert_eq!(slice(text, image.span), "nginx:1.2");
         assert_eq!(image.as_str(), Some("nginx:1.2"));
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_keep_spans_exact() {
+        let text = "\u{feff}kind: Pod\r\nmetadata:\r\n  name: wébapp\r\n";
+        let stream = parse(text);
+        assert_eq!(stream.error, None);
+        let root = root(&stream);
+        let (key, kind) = root.get_entry("kind").unwrap();
+        assert_eq!(key.span, Span::new(3, 7));
+        assert_eq!(slice(text, kind.span), "Pod");
+        let name = root.get("metadata").and_then(|m| m.get("name")).unwrap();
+        assert_eq!(slice(text, name.span), "wébapp");
+    }
+
+    #[test]
+    fn anchors_and_tags_are_left_out_of_scalar_spans() {
+        let text = "a: &x !!str foo\nb: !Ref 'q'\nc: *x\n";
+        let stream = parse(text);
+        let root = root(&stream);
+        let a = root.get("a").unwrap();
+        assert_eq!(slice(text, a.span), "foo");
+        assert_eq!(a.tag.as_deref(), Some("!!str"));
+        let b = root.get("b").unwrap();
+        assert_eq!(slice(text, b.span), "'q'");
+        assert_eq!(b.as_str(), Some("q"));
+        assert_eq!(b.tag.as_deref(), Some("!Ref"));
+        let c = root.get("c").unwrap();
+        assert_eq!(c.value, NodeValue::Alias("x".into()));
+        assert_eq!(slice(text, c.span), "*x");
+    }
+
+    #[test]
+    fn block_and_multi_line_scalars_cover_their_content() {
+        let text = "script: |\n  echo hi\n  echo there\n\nplain: one\n  two\nnext: x\n";
+        let stream = parse(text);
+        let root = root(&stream);
+        let script = root.get("script").unwrap();
+        assert_eq!(script.as_str(), Some("echo hi\necho there\n"));
+        assert_eq!(slice(text, script.span), "echo hi\n  echo there");
+        let plain = root.get("plain").unwrap();
+        assert_eq!(plain.as_str(), Some("one two"));
+        assert_eq!(slice(text, plain.span), "one\n  two");
+    }
+
+    #[test]
+    fn collection_spans_cover_their_items() {
+        let text = "spec:\n  ports:\n    - 80\n    - 443\n  flow: {a: [1, 2]}\nend: 1\n";
+        let stream = parse(text);
+        let root = root(&stream);
+        assert_eq!(slice(text, root.span), text.trim_end());
+        let spec = root.get("spec").unwrap();
+        assert_eq!(
+            slice(text, spec.span),
+            "ports:\n    - 80\n    - 443\n  flow: {a: [1, 2]}"
+        );
+        let ports = spec.get("ports").unwrap();
+        assert_eq!(slice(text, ports.span), "- 80\n    - 443");
+        assert_eq!(ports.as_seq().unwrap().len(), 2);
+        let flow = spec.get("flow").unwrap();
+        assert_eq!(slice(text, flow.span), "{a: [1, 2]}");
+        assert_eq!(slice(text, flow.get("a").unwrap().span), "[1, 2]");
+    }
+
+    #[test]
+    fn empty_values_are_null_with_a_point_span() {
+        let text = "a:\nb: ~\nc: null\nd: ''\n";
+        let stream = parse(text);
+        let root = root(&stream);
+        let a = root.get("a").unwrap();
+        assert!(a.is_null());
+        assert_eq!(a.span, Span::point(1));
+        assert!(root.get("b").unwrap().is_null());
+        assert!(root.get("c").unwrap().is_null());
+        assert!(!root.get("d").unwrap().is_null());
+        assert_eq!(root.get("d").unwrap().as_str(), Some(""));
+        assert!(root.get("missing").is_none());
+    }
+
+    #[test]
+    fn scalar_conversions() {
+        let text = "t: true\ny: yes\nf: Off\nq: \"true\"\nn: 42\nneg: -7\nhex: 0x1F\noct: 0o17\nbad: 4x\nport: http\n";
+        let stream = parse(text);
+        let root = root(&stream);
+        assert_eq!(root.get("t").unwrap().as_bool(), Some(true));
+        assert_eq!(root.get("y").unwrap().as_bool(), Some(true));
+        assert_eq!(root.get("f").unwrap().as_bool(), Some(false));
+        assert_eq!(root.get("q").unwrap().as_bool(), None);
+        assert_eq!(root.get("n").unwrap().as_i64(), Some(42));
+        assert_eq!(root.get("neg").unwrap().as_i64(), Some(-7));
+        assert_eq!(root.get("hex").unwrap().as_i64(), Some(31));
+        assert_eq!(root.get("oct").unwrap().as_i64(), Some(15));
+        assert_eq!(root.get("bad").unwrap().as_i64(), None);
+        assert_eq!(root.get("port").unwrap().as_i64(), None);
+        assert_eq!(root.get("n").unwrap().as_str(), Some("42"));
+    }
+
+    #[test]
+    fn multi_document_streams() {
+        let text = "# lead\na: 1\n---\nb: 2\n...\n--- !t\n- c\n---\n";
+        let stream = parse(text);
+        assert_eq!(stream.error, None);
+        assert_eq!(stream.documents.len(), 4);
+        assert_eq!(slice(text, stream.documents[0].span), "a: 1");
+        assert_eq!(slice(text, stream.documents[1].span), "---\nb: 2");
+        let third = stream.documents[2].root.as_ref().unwrap();
+        assert_eq!(third.tag.as_deref(), Some("!t"));
+        assert_eq!(third.as_seq().unwrap()[0].as_str(), Some("c"));
+        assert_eq!(
+            stream.documents[3].root.as_ref().map(|n| n.is_null()),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn alias_bomb_stays_small() {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..10 {
+            let previous = format!("*a{}", level - 1);
+            let items = vec![previous.as_str(); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        let stream = parse(&text);
+        assert_eq!(stream.error, None);
+        let last = root(&stream).get("a9").unwrap().as_seq().unwrap();
+        assert_eq!(last.len(), 9);
+        assert_eq!(last[0].value, NodeValue::Alias("a8".into()));
+    }
+
+    #[test]
+    fn error_keeps_earlier_documents_and_resumes_at_next_marker() {
+        let text = "kind: A\n---\nkind: [B\n---\nkind: C\n";
+        let stream = parse(text);
+        let kinds: Vec<_> = stream
+            .documents
+            .iter()
+            .map(|d| {
+                d.root
+                    .as_ref()
+                    .and_then(|r| r.get("kind"))
+                    .and_then(Node::as_str)
+            })
+            .collect();
+        assert_eq!(kinds, vec![Some("A"), Some("C")]);
+        let (span, message) = stream.error.clone().unwrap();
+        assert!(span.start >= text.find("[B").unwrap() && span.start <= text.rfind("---").unwrap());
+        assert!(!message.is_empty());
+        let c = stream.documents[1]
+            .root
+            .as_ref()
+            .unwrap()
+            .get("kind")
+            .unwrap();
+        assert_eq!(slice(text, c.span), "C");
+    }
+
+    #[test]
+    fn error_position_is_a_byte_offset() {
+        let text = "é: ü\nkey: [unclosed\n";
+        let stream = parse(text);
+        assert!(stream.documents.is_empty());
+        let (span, _) = stream.error.unwrap();
+        assert!(span.start > text.find('[').unwrap());
+        assert!(text.is_char_boundary(span.start) && span.end <= text.len());
+    }
+
+    #[test]
+    fn tabs_and_garbage_give_errors_not_panics() {
+        for text in [
+            "a:\n\tb: c\n",
+            "[",
+            "{",
+            "a: [b, {c: d]\n",
+            "- a\nb: c\n",
+            "\"unclosed",
+            "&",
+            "*",
+            "!",
+            "? ",
+            ": :",
+            "%YAML 1.2\n%YAML 1.2\n---\n",
+            "---\n...\n...\n\t",
+            "a: 'x\n",
+        ] {
+            let stream = parse(text);
+            if let Some((span, _)) = &stream.error {
+                assert!(span.start <= span.end && span.end <= text.len(), "{text:?}");
+            }
+        }
+        assert!(parse("[").error.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_capped() {
+        let block = "- ".repeat(20_000) + "x\n";
+        let stream = parse(&block);
+        let (span, message) = stream.error.unwrap();
+        assert_eq!(message, format!("nesting deeper than {MAX_DEPTH} levels"));
+        assert_eq!(span.start, 2 * MAX_DEPTH);
+        assert!(stream.documents.is_empty());
+
+        let flow = "[".repeat(100_000);
+        assert!(parse(&flow).error.is_some());
+        let flow_maps = "{a: ".repeat(100_000);
+        assert!(parse(&flow_maps).error.is_some());
+
+        let fine = "- ".repeat(MAX_DEPTH) + "x\n";
+        assert_eq!(parse(&fine).error, None);
+    }
+
+    #[test]
+    fn random_input_never_panics_and_spans_stay_in_bounds() {
+        const ALPHABET: &[&str] = &[
+            "a", "b", ":", " ", "  ", "\n", "\t", "-", "- ", "[", "]", "{", "}", ",", "\"", "'",
+            "#", "&x", "*x", "!t", "|", ">", "?", "---\n", "...", "é", "☃", "{{", "}}", "%",
+            "\r\n", "@",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2_000 {
+            let length = (next() % 60) as usize;
+            let text: String = (0..length)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let stream = parse(&text);
+            let mut pending: Vec<&Node> = stream
+                .documents
+                .iter()
+                .filter_map(|d| d.root.as_ref())
+                .collect();
+            while let Some(node) = pending.pop() {
+                assert!(
+                    node.span.start <= node.span.end && node.span.end <= text.len(),
+                    "{text:?}"
+                );
+                assert!(
+                    text.is_char_boundary(node.span.start) && text.is_char_boundary(node.span.end)
+                );
+                match &node.value {
+                    NodeValue::Sequence(items) => pending.extend(items),
+                    NodeValue::Mapping(entries) => {
+                        pending.extend(entries.iter().flat_map(|(k, v)| [k, v]))
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((span, _)) = &stream.error {
+                assert!(
+                    span.end <= text.len() && text.is_char_boundary(span.start),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn blanking_keeps_lengths_and_line_breaks() {
+        assert_eq!(blank_template_actions("a: b\n"), None);
+        assert_eq!(blank_template_actions("a: {{ unclosed\n"), None);
+        let text = "a: {{ .Values.é }}\n{{- if .X -}}\nb: {{ printf \"}}\" `}}` /* }} */ }}c\n{{ multi\n line }}\n";
+        let blanked = blank_template_actions(text).unwrap();
+        let expected = format!(
+            "a: {}\n{}\nb: {}c\n{}\n{}\n",
+            " ".repeat("{{ .Values.é }}".len()),
+            " ".repeat("{{- if .X -}}".len()),
+            " ".repeat("{{ printf \"}}\" `}}` /* }} */ }}".len()),
+            " ".repeat("{{ multi".len()),
+            " ".repeat(" line }}".len()),
+        );
+        assert_eq!(blanked, expected);
+    }
+
+    #[test]
+    fn inline_actions_are_filled_for_parsing_lone_ones_blanked() {
+        let text = "a: {{ x }}\n  {{- if .X }}\n{{ $k }}: {{ dict\n  1 }}\n";
+        let actions = template_action_spans(text);
+        let filled = fill_template_actions(text, &actions).unwrap();
+        assert_eq!(
+            filled,
+            "a: _______\n              \n________: _______\n      \n"
+        );
+    }
+
+    #[test]
+    fn templated_values_are_unknown_with_the_action_span() {
+        let text = "image: {{ .Values.image }}\ntag: \"{{ .Values.tag }}\"\n{{ .Values.key }}: v\n{{- if .Values.on }}\nplain: yes\n{{- end }}\nresources:\n  {{- toYaml .Values.r | nindent 2 }}\nmixed: repo/{{ .Values.x }}\nnull:\n";
+        let stream = parse(text);
+        assert!(stream.is_templated());
+        assert_eq!(stream.template_actions.len(), 7);
+        let root = root(&stream);
+        let image = root.get("image").unwrap();
+        assert_eq!(
+            image.value,
+            NodeValue::Templated {
+                source: "{{ .Values.image }}".into()
+            }
+        );
+        assert_eq!(slice(text, image.span), "{{ .Values.image }}");
+        assert!(image.as_str().is_none() && !image.is_null());
+        let tag = root.get("tag").unwrap();
+        assert_eq!(slice(text, tag.span), "\"{{ .Values.tag }}\"");
+        assert!(tag.is_templated());
+        assert_eq!(root.get("plain").unwrap().as_bool(), Some(true));
+        let resources = root.get("resources").unwrap();
+        assert_eq!(
+            slice(text, resources.span),
+            "{{- toYaml .Values.r | nindent 2 }}"
+        );
+        let mixed = root.get("mixed").unwrap();
+        assert_eq!(slice(text, mixed.span), "repo/{{ .Values.x }}");
+        assert!(mixed.is_templated());
+        assert!(root.get("null").unwrap().is_null());
+    }
+
+    #[test]
+    fn templated_key_is_unknown() {
+        let text = "a: 1\n{{ .Values.key }}: v\n";
+        let stream = parse(text);
+        let entries = root(&stream).as_map().unwrap();
+        assert_eq!(entries.len(), 2);
+        assert!(entries[1].0.is_templated());
+        assert_eq!(slice(text, entries[1].0.span), "{{ .Values.key }}");
+        assert_eq!(entries[1].1.as_str(), Some("v"));
+    }
+
+    #[test]
+    fn sniffs_kubernetes() {
+        assert!(looks_like_kubernetes("apiVersion: v1\nkind: Pod\n"));
+        assert!(looks_like_kubernetes(
+            "# c\n---\nkind: Deployment\napiVersion: {{ include \"x\" . }}\n"
+        ));
+        assert!(looks_like_kubernetes(
+            "\u{feff}apiVersion: v1\r\nkind: List\r\n"
+        ));
+        assert!(!looks_like_kubernetes(
+            "spec:\n  apiVersion: v1\n  kind: Pod\n"
+        ));
+        assert!(!looks_like_kubernetes("apiVersion: v1\n"));
+        assert!(!looks_like_kubernetes("apiVersionX: v1\nkind: Pod\n"));
+    }
+
+    #[test]
+    fn sniffs_compose() {
+        let none = "";
+        assert!(looks_like_compose(Path::new("deploy/compose.yaml"), none));
+        assert!(looks_like_compose(
+            Path::new("docker-compose.prod.yml"),
+            none
+        ));
+        assert!(looks_like_compose(Path::new("compose.override.yml"), none));
+        assert!(!looks_like_compose(Path::new("compose.json"), none));
+        assert!(!looks_like_compose(Path::new("values.yaml"), none));
+        let compose = "version: '3'\nservices:\n  # web\n  web:\n    image: nginx\n";
+        assert!(looks_like_compose(Path::new("stack.yml"), compose));
+        let gitlab = "image: python\nservices:\n  - postgres:15\n";
+        assert!(!looks_like_compose(Path::new(".gitlab-ci.yml"), gitlab));
+        let nested = "app:\n  services:\n    web:\n      image: x\n";
+        assert!(!looks_like_compose(Path::new("x.yml"), nested));
     }
 }
