@@ -202,11 +202,15 @@ pub fn parse(text: &str) -> YamlStream {
         error: None,
     };
     let mut start = 0;
-    loop {
-        let Some(error_at) = builder.parse_from(start) else {
-            break;
-        };
-        match next_document_marker(yaml_text, error_at) {
+    while let Some(error_at) = builder.parse_from(start) {
+        let mut resume = next_document_marker(yaml_text, error_at);
+        if resume.is_some_and(|next| next <= start) {
+            // The error is on the `---` line parsing started at: try the lines after it.
+            let next_line = memchr::memchr(b'\n', &yaml_text.as_bytes()[error_at..])
+                .map(|newline| error_at + newline + 1);
+            resume = next_line.and_then(|line| next_document_marker(yaml_text, line));
+        }
+        match resume {
             Some(next) if next > start => start = next,
             _ => break,
         }
@@ -476,9 +480,7 @@ impl Builder<'_> {
     /// Parses documents from byte `start` on, adding the completed ones. On an error,
     /// records it (when first) and returns its byte offset.
     fn parse_from(&mut self, start: usize) -> Option<usize> {
-        let Some(slice) = self.text.get(start..) else {
-            return None;
-        };
+        let slice = self.text.get(start..)?;
         let char_base = self.offsets.char_index(start);
         let to_byte = |index: usize| self.offsets.byte(char_base + index);
         let mut parser = Parser::new_from_str(slice);
@@ -888,7 +890,7 @@ mod tests {
         let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for level in 1..10 {
             let previous = format!("*a{}", level - 1);
-            let items = vec![previous.as_str(); 9].join(", ");
+            let items = [previous.as_str(); 9].join(", ");
             text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
         }
         let stream = parse(&text);
@@ -923,6 +925,17 @@ mod tests {
             .get("kind")
             .unwrap();
         assert_eq!(slice(text, c.span), "C");
+
+        let text = "kind: A\n--- [B\n--- {C\n---\nkind: D\n";
+        let stream = parse(text);
+        assert_eq!(stream.documents.len(), 2);
+        let d = stream.documents[1]
+            .root
+            .as_ref()
+            .unwrap()
+            .get("kind")
+            .unwrap();
+        assert_eq!(slice(text, d.span), "D");
     }
 
     #[test]
