@@ -93,6 +93,11 @@ impl Node {
         self.get_entry(key).map(|(_, value)| value)
     }
 
+    /// The value at a path of mapping keys (`&["spec", "template", "spec"]`).
+    pub fn get_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
     /// The key node and value node of a mapping entry whose key is `key`; the first one
     /// when the key is repeated.
     pub fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
@@ -848,6 +853,11 @@ mod tests {
         assert!(!root.get("d").unwrap().is_null());
         assert_eq!(root.get("d").unwrap().as_str(), Some(""));
         assert!(root.get("missing").is_none());
+        let nested = parse("a:\n  b:\n    c: 1\n");
+        let nested = root(&nested);
+        let c = nested.get_path(&["a", "b", "c"]);
+        assert_eq!(c.and_then(Node::as_i64), Some(1));
+        assert!(nested.get_path(&["a", "x"]).is_none());
     }
 
     #[test]
