@@ -853,8 +853,8 @@ mod tests {
         assert!(!root.get("d").unwrap().is_null());
         assert_eq!(root.get("d").unwrap().as_str(), Some(""));
         assert!(root.get("missing").is_none());
-        let nested = parse("a:\n  b:\n    c: 1\n");
-        let nested = root(&nested);
+        let nested_stream = parse("a:\n  b:\n    c: 1\n");
+        let nested = nested_stream.documents[0].root.as_ref().unwrap();
         let c = nested.get_path(&["a", "b", "c"]);
         assert_eq!(c.and_then(Node::as_i64), Some(1));
         assert!(nested.get_path(&["a", "x"]).is_none());
