@@ -824,4 +824,88 @@ spec: oops
         assert!(a.env.is_empty());
         assert!(a.ports.is_empty());
     }
+
+    #[test]
+    fn helm_create_deployment_parses_cleanly() {
+        let text = r#"{{- if .Values.enabled -}}
+{{- /* the chart's main workload */ -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "mychart.fullname" . }}
+  labels:
+    {{- include "mychart.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "mychart.selectorLabels" . | nindent 6 }}
+  template:
+    metadata:
+      {{- with .Values.podAnnotations }}
+      annotations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      labels:
+        {{- include "mychart.labels" . | nindent 8 }}
+    spec:
+      serviceAccountName: {{ include "mychart.serviceAccountName" . }}
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      containers:
+        - name: {{ .Chart.Name }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          ports:
+            - name: http
+              containerPort: {{ .Values.service.port }}
+              protocol: TCP
+          livenessProbe:
+            {{- toYaml .Values.livenessProbe | nindent 12 }}
+          readinessProbe:
+            {{- toYaml .Values.readinessProbe | nindent 12 }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+          {{- with .Values.volumeMounts }}
+          volumeMounts:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+{{- end }}
+"#;
+        let stream = parse(text);
+        assert_eq!(stream.error, None);
+        let found = workloads(&stream);
+        assert_eq!(found.len(), 1);
+        let workload = &found[0];
+        assert!(
+            workload
+                .pod_spec
+                .get("securityContext")
+                .unwrap()
+                .is_templated()
+        );
+        let replicas = workload
+            .object
+            .node
+            .get_path(&["spec", "replicas"])
+            .unwrap();
+        assert!(replicas.is_templated());
+        assert_eq!(slice(text, replicas.span), "{{ .Values.replicaCount }}");
+        let container = &workload.containers[0];
+        assert!(container.node.get("resources").unwrap().is_templated());
+        let spec = &container.spec;
+        assert_eq!(
+            spec.readiness_probe.as_ref().map(|p| &p.action),
+            Some(&ProbeAction::Unknown)
+        );
+        assert_eq!(
+            spec.liveness_probe.as_ref().map(|p| &p.action),
+            Some(&ProbeAction::Unknown)
+        );
+        assert_eq!(spec.ports[0].name.as_deref(), Some("http"));
+    }
 }
