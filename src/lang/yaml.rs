@@ -8,9 +8,11 @@
 //!   overflow (dropping a deep tree recurses too).
 //! - A parse error keeps the documents completed before it, and parsing resumes at the
 //!   next `---` line, so one broken document does not hide the others.
-//! - Helm/Go template actions (`{{ ... }}`) are blanked in place before parsing (same
-//!   byte length, newlines kept) so positions stay true; a scalar written with a template
-//!   action becomes `NodeValue::Templated`: its value is unknown, never "missing".
+//! - Helm/Go template actions (`{{ ... }}`) are masked in place before parsing (same
+//!   byte length, newlines kept) so positions stay true: an action alone on its line
+//!   (`{{- if ... }}`) becomes spaces, one inside a line (`image: {{ .Values.image }}`,
+//!   `{{ $k }}: v`) becomes `_`s so it still reads as a scalar. A scalar written with a
+//!   template action becomes `NodeValue::Templated`: its value is unknown, never "missing".
 
 use std::path::Path;
 
@@ -190,8 +192,10 @@ impl Node {
     }
 }
 
-/// Parses a YAML stream. Template actions (`{{ ... }}`) are blanked first (see
-/// [`blank_template_actions`]); scalars they wrote come out as `NodeValue::Templated`.
+/// Parses a YAML stream. Template actions (`{{ ... }}`) are masked first (spaces when
+/// alone on their line, `_`s inside a line); scalars they wrote, and empty values right
+/// before an action (`resources:` then `{{- toYaml ... }}`), come out as
+/// `NodeValue::Templated` spanning the action.
 /// Never panics; errors come back in `YamlStream::error`.
 pub fn parse(text: &str) -> YamlStream {
     let template_actions = template_action_spans(text);
