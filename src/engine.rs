@@ -5,7 +5,8 @@
 use crate::config::Settings;
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
-use crate::kind::classify;
+use crate::kind::{ArtifactKind, classify};
+use crate::model::container::ContainerSpec;
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
@@ -104,13 +105,41 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan) -> FileOutcome {
     if plan.text.wants(&file.text) {
         run_text_rules(&file, &plan.text.rules, &mut findings);
     }
-    let _ = (&plan.container, kind);
+    match kind {
+        ArtifactKind::Kubernetes if plan.container.wants(&file.text) => {
+            check_kubernetes(&file, plan, &mut findings);
+        }
+        _ => {}
+    }
 
     let (suppressions, bad) = Suppressions::scan(&file, kind.comment_leader());
     for b in bad {
         findings.push((INVALID_SUPPRESSION, Finding { span: b.span, message: b.message, help: None, secret: None }));
     }
     FileOutcome { diagnostics: finish(&file, findings, &suppressions, settings), note: None, checked: true }
+}
+
+fn check_kubernetes(file: &SourceFile, plan: &Plan, findings: &mut Vec<(&'static str, Finding)>) {
+    let stream = crate::lang::yaml::parse(&file.text);
+    // Helm templates often stop parsing after masking; a note per chart file is noise.
+    if let Some((span, message)) = &stream.error
+        && !stream.is_templated()
+    {
+        parse_error(file, findings, *span, format!("YAML does not parse: {message}"));
+    }
+    let containers = crate::model::kubernetes::containers(&stream);
+    run_container_rules(&containers, &plan.container.rules, findings);
+}
+
+fn run_container_rules(specs: &[ContainerSpec], rules: &[usize], findings: &mut Vec<(&'static str, Finding)>) {
+    for &i in rules {
+        let rule = &registry().rules[i];
+        if let Check::Container(check) = rule.check {
+            for spec in specs {
+                check(spec, &mut Emitter::new(findings, rule.meta.id));
+            }
+        }
+    }
 }
 
 fn run_text_rules(file: &SourceFile, rules: &[usize], findings: &mut Vec<(&'static str, Finding)>) {
@@ -122,8 +151,16 @@ fn run_text_rules(file: &SourceFile, rules: &[usize], findings: &mut Vec<(&'stat
     }
 }
 
-/// A parse error as a PL001 note at `span`.
-pub fn parse_error(findings: &mut Vec<(&'static str, Finding)>, span: Span, message: String) {
+/// A parse error as a PL001 note at `span`. Parsers that only notice the problem at the
+/// end of the input point past the last line; the note goes on the last written line.
+pub fn parse_error(file: &SourceFile, findings: &mut Vec<(&'static str, Finding)>, span: Span, message: String) {
+    let content_end = file.text.trim_end().len();
+    let span = if span.start >= content_end && content_end > 0 {
+        let last_line = file.lines.line_of(content_end - 1);
+        Span::new(file.lines.line_start(last_line), content_end)
+    } else {
+        span
+    };
     findings.push((PARSE_ERROR, Finding { span, message, help: None, secret: None }));
 }
 

@@ -4,6 +4,7 @@
 //! Adding a rule: write `rules/<group>/<ID>-<slug>.md`, a function in
 //! `src/rules/<group>/<slug>.rs`, fixtures in `fixtures/<ID>/`, and one `rule!` line below.
 
+pub mod deploy;
 pub mod meta;
 pub mod secrets;
 
@@ -58,6 +59,16 @@ fn definitions() -> Vec<RuleDef> {
     vec![
         rule!("meta/PL001-parse-error.md", &[], Check::Engine),
         rule!("meta/PL002-invalid-suppression.md", &[], Check::Engine),
+        rule!(
+            "deploy/DP001-missing-readiness-probe.md",
+            deploy::missing_readiness_probe::TRIGGERS,
+            Check::Container(deploy::missing_readiness_probe::check)
+        ),
+        rule!(
+            "deploy/DP002-missing-liveness-probe.md",
+            deploy::missing_liveness_probe::TRIGGERS,
+            Check::Container(deploy::missing_liveness_probe::check)
+        ),
         rule!(
             "secrets/SC001-provider-credential.md",
             secrets::provider_credential::TRIGGERS,

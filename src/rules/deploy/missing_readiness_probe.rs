@@ -1,0 +1,12 @@
+//! DP001 missing-readiness-probe: a long-running container without a readinessProbe.
+
+use super::probes::{ProbeKind, require_probe};
+use crate::diagnostic::Emitter;
+use crate::model::container::ContainerSpec;
+
+/// Every pod spec has a `containers:` key; without it there is nothing to check.
+pub const TRIGGERS: &[&str] = &["containers"];
+
+pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
+    require_probe(spec, ProbeKind::Readiness, out);
+}
