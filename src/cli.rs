@@ -49,6 +49,9 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
     pub fail_on: Option<String>,
+    /// Exit 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Rules to run (ids, slugs, categories, group prefixes, ALL), comma-separated;
     /// replaces the config's `select`.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]

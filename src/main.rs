@@ -83,7 +83,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             eprintln!("{}", report::human::summary(&report));
         }
     }
-    Ok(u8::from(report.fails(settings.fail_on)))
+    Ok(u8::from(!args.exit_zero && report.fails(settings.fail_on)))
 }
 
 fn list_rules(json: bool) -> Result<u8, String> {

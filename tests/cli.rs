@@ -51,6 +51,7 @@ fn fail_on_threshold_decides_the_exit_code() {
     write(dir.path(), "a.py", "x = 1  # prodlint: ignore[NOPE1]\n");
     prodlint().current_dir(dir.path()).assert().code(1);
     prodlint().current_dir(dir.path()).args(["--fail-on", "error"]).assert().code(0);
+    prodlint().current_dir(dir.path()).args(["--fail-on", "note", "--exit-zero"]).assert().code(0);
 }
 
 #[test]
