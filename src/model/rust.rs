@@ -421,7 +421,12 @@ impl Builder<'_, '_> {
                 Some(path_text(&path.path)),
                 path.path.leading_colon.is_some(),
             ),
-            func => (self.span(func.span()), None, false),
+            _ => {
+                let func = &call.func;
+                let start = self.map.start(expr_start(func));
+                let end = self.map.end(expr_end(func)).max(start);
+                (Span::new(start, end), None, false)
+            }
         };
         let close = self.span(call.paren_token.span.close());
         let index = self.record_call(expr, start, callee_span, close);
@@ -921,4 +926,459 @@ fn literal(expr: &Expr) -> Literal {
         },
         _ => Literal::Other,
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> RustFile {
+        parse_and_build(text).expect("parses")
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    fn only<'a>(file: &'a RustFile, path: &str) -> &'a Call {
+        let calls: Vec<&Call> = file.calls_to(path).collect();
+        assert_eq!(calls.len(), 1, "calls to {path}: {calls:#?}");
+        calls[0]
+    }
+
+    fn method<'a>(file: &'a RustFile, name: &str) -> &'a Call {
+        let calls: Vec<&Call> = file.method_calls(name).collect();
+        assert_eq!(calls.len(), 1, "calls of .{name}: {calls:#?}");
+        calls[0]
+    }
+
+    #[test]
+    fn use_aliases_resolve_calls() {
+        let text = "use reqwest::Client;\nuse reqwest::Client as Http;\n\
+                    fn f() { let a = Client::new(); let b = Http::new(); }";
+        let file = model(text);
+        let calls: Vec<&Call> = file.calls_to("reqwest::Client::new").collect();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].raw_path.as_deref(), Some("Client::new"));
+        assert_eq!(calls[1].raw_path.as_deref(), Some("Http::new"));
+        assert_eq!(slice(text, calls[1].span), "Http::new()");
+        assert_eq!(slice(text, calls[1].callee_span), "Http::new");
+        assert_eq!(calls[1].kind, CallKind::FnCall);
+        assert_eq!(file.resolve_name("Http"), Some("reqwest::Client"));
+    }
+
+    #[test]
+    fn grouped_nested_and_self_imports() {
+        let text = "use tokio::{sync::mpsc, time};\nuse reqwest;\n\
+                    use std::sync::mpsc::{self as std_mpsc, channel};\n\
+                    use a::{b::{c, d as e}, f::{self}};\nuse ::crossbeam_channel::unbounded;\n\
+                    use foo::*;\nuse bar::Thing as _;\n";
+        let file = model(text);
+        let names: Vec<(Option<&str>, &str)> = file
+            .imports()
+            .iter()
+            .map(|i| (i.name.as_deref(), i.path.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                (Some("mpsc"), "tokio::sync::mpsc"),
+                (Some("time"), "tokio::time"),
+                (Some("reqwest"), "reqwest"),
+                (Some("std_mpsc"), "std::sync::mpsc"),
+                (Some("channel"), "std::sync::mpsc::channel"),
+                (Some("c"), "a::b::c"),
+                (Some("e"), "a::b::d"),
+                (Some("f"), "a::f"),
+                (Some("unbounded"), "crossbeam_channel::unbounded"),
+                (None, "foo"),
+            ]
+        );
+        let rename = &file.imports()[6];
+        assert_eq!(slice(text, rename.span), "d as e");
+        assert_eq!(slice(text, file.imports()[7].span), "self");
+        assert_eq!(slice(text, file.imports()[9].span), "*");
+    }
+
+    #[test]
+    fn self_in_group_resolves_module_calls() {
+        let text = "use std::sync::mpsc::{self, channel};\n\
+                    fn f() { let (a, b) = mpsc::channel(); let (c, d) = channel(); mpsc::sync_channel(1); }";
+        let file = model(text);
+        assert_eq!(file.calls_to("std::sync::mpsc::channel").count(), 2);
+        assert_eq!(
+            only(&file, "std::sync::mpsc::sync_channel").arg(0),
+            Some(&Literal::Int(Some(1)))
+        );
+    }
+
+    #[test]
+    fn unresolved_and_verbatim_paths() {
+        let text = "use foo::*;\nuse crate::net::Client;\n\
+                    fn f() { helper(); reqwest::get(u); ::std::thread::sleep(d); Client::new(); \
+                    self::g(); Vec::<u8>::with_capacity(4); <T as Default>::default(); }";
+        let file = model(text);
+        let helper = &file.calls()[0];
+        assert_eq!(helper.raw_path.as_deref(), Some("helper"));
+        assert_eq!(helper.path, None, "a single name that may come from a glob");
+        assert_eq!(
+            only(&file, "reqwest::get").raw_path.as_deref(),
+            Some("reqwest::get")
+        );
+        let sleep = only(&file, "std::thread::sleep");
+        assert_eq!(slice(text, sleep.span), "::std::thread::sleep(d)");
+        only(&file, "crate::net::Client::new");
+        only(&file, "self::g");
+        let vec = only(&file, "Vec::with_capacity");
+        assert_eq!(slice(text, vec.callee_span), "Vec::<u8>::with_capacity");
+        let qualified = file.calls().last().expect("a call");
+        assert_eq!(
+            (qualified.raw_path.as_deref(), qualified.path.as_deref()),
+            (None, None)
+        );
+        assert_eq!(slice(text, qualified.span), "<T as Default>::default()");
+    }
+
+    #[test]
+    fn use_after_code_still_resolves() {
+        let file = model("fn f() { sleep(d); }\nuse std::thread::sleep;");
+        only(&file, "std::thread::sleep");
+    }
+
+    #[test]
+    fn conflicting_imports_stay_unresolved() {
+        let file =
+            model("mod a { use x::Client; }\nmod b { use y::Client; }\nfn f() { Client::new(); }");
+        assert_eq!(file.resolve_name("Client"), None);
+        // An unresolved first segment keeps the path as written.
+        only(&file, "Client::new");
+    }
+
+    #[test]
+    fn extern_crate_alias() {
+        let file = model("extern crate reqwest as rq;\nfn f() { rq::get(u); }");
+        only(&file, "reqwest::get");
+    }
+
+    #[test]
+    fn builder_chain_without_timeout() {
+        let text = "use reqwest::Client;\n\
+                    fn f() { let c = Client::builder().user_agent(\"x\").build(); }";
+        let file = model(text);
+        let root = only(&file, "reqwest::Client::builder");
+        let methods: Vec<&str> = file.chain_after(root).filter_map(Call::method).collect();
+        assert_eq!(methods, vec!["user_agent", "build"]);
+        let build = method(&file, "build");
+        assert_eq!(
+            slice(text, build.span),
+            "Client::builder().user_agent(\"x\").build()"
+        );
+        assert_eq!(slice(text, build.callee_span), "build");
+        assert_eq!(build.chain_root, Some(ChainRoot::Call(root.index)));
+        assert_eq!(
+            file.chain_root_path(build),
+            Some("reqwest::Client::builder")
+        );
+        let chain = file.chain(build);
+        let names: Vec<&str> = chain.iter().filter_map(|c| c.method()).collect();
+        assert_eq!(names, vec!["user_agent", "build"]);
+        assert_eq!(slice(text, chain[0].callee_span), "user_agent");
+        assert_eq!(chain[0].arg(0), Some(&Literal::Str("x".into())));
+        assert!(!names.contains(&"timeout"));
+        assert_eq!(build.next, None);
+    }
+
+    #[test]
+    fn builder_chain_with_timeout_across_await_and_try() {
+        let text = "async fn f() -> R { \
+                    let c = reqwest::Client::builder()\n    .timeout(Duration::from_secs(10))\n    .build()?; \
+                    let body = reqwest::get(u).await?.text().await?; Ok(()) }";
+        let file = model(text);
+        let build = method(&file, "build");
+        let names: Vec<&str> = file
+            .chain(build)
+            .iter()
+            .filter_map(|c| c.method())
+            .collect();
+        assert_eq!(names, vec!["timeout", "build"]);
+        assert_eq!(
+            file.chain_root_path(build),
+            Some("reqwest::Client::builder")
+        );
+        let timeout = method(&file, "timeout");
+        assert_eq!(timeout.arg(0), Some(&Literal::Other));
+        assert_eq!(slice(text, timeout.args[0].span), "Duration::from_secs(10)");
+        only(&file, "Duration::from_secs");
+
+        let text_call = method(&file, "text");
+        let get = only(&file, "reqwest::get");
+        assert!(get.is_awaited);
+        assert!(text_call.is_awaited);
+        assert_eq!(text_call.receiver, Some(get.index));
+        assert_eq!(file.chain_root_path(text_call), Some("reqwest::get"));
+        assert_eq!(slice(text, text_call.span), "reqwest::get(u).await?.text()");
+    }
+
+    #[test]
+    fn chain_from_a_variable() {
+        let text = "use std::process::Command;\nfn f(client: &C) { client.get(u).send(); \
+                    Command::new(\"ls\").arg(\"-l\").output(); }";
+        let file = model(text);
+        let send = method(&file, "send");
+        match &send.chain_root {
+            Some(ChainRoot::Path {
+                raw_path,
+                path,
+                span,
+            }) => {
+                assert_eq!(raw_path, "client");
+                assert_eq!(path, &None);
+                assert_eq!(slice(text, *span), "client");
+            }
+            other => panic!("unexpected root {other:?}"),
+        }
+        let output = method(&file, "output");
+        assert_eq!(
+            file.chain_root_path(output),
+            Some("std::process::Command::new")
+        );
+    }
+
+    #[test]
+    fn literal_arguments() {
+        let text = "fn f() { b.danger_accept_invalid_certs(true).danger_accept_invalid_hostnames(false)\
+                    .pool_max_idle_per_host(-3).x((7), 1.5, 'c', 0xff, 99999999999999999999999999999999999999999); }";
+        let file = model(text);
+        let certs = method(&file, "danger_accept_invalid_certs");
+        assert_eq!(certs.args.len(), 1);
+        assert_eq!(certs.arg(0), Some(&Literal::Bool(true)));
+        assert_eq!(slice(text, certs.args[0].span), "true");
+        assert_eq!(
+            method(&file, "danger_accept_invalid_hostnames").arg(0),
+            Some(&Literal::Bool(false))
+        );
+        let pool = method(&file, "pool_max_idle_per_host");
+        assert_eq!(pool.arg(0), Some(&Literal::Int(Some(-3))));
+        assert_eq!(slice(text, pool.args[0].span), "-3");
+        let x = method(&file, "x");
+        let values: Vec<&Literal> = x.args.iter().map(|a| &a.value).collect();
+        assert_eq!(
+            values,
+            vec![
+                &Literal::Int(Some(7)),
+                &Literal::Other,
+                &Literal::Other,
+                &Literal::Int(Some(255)),
+                &Literal::Int(None)
+            ]
+        );
+        assert_eq!(slice(text, x.args[0].span), "(7)");
+    }
+
+    fn async_of(file: &RustFile, path: &str) -> Vec<bool> {
+        file.calls_to(path).map(|call| call.in_async).collect()
+    }
+
+    #[test]
+    fn async_functions_blocks_and_closures() {
+        let text = "use std::thread::sleep;\n\
+            fn sync_fn() { sleep(d); let fut = async { sleep(d) }; }\n\
+            async fn async_fn() { sleep(d); let c = || sleep(d); let a = async || sleep(d); \
+              let m = async move |x| { sleep(d) }; fn nested() { sleep(d); } let cl = || async { sleep(d) }; }\n\
+            #[tokio::main]\nasync fn main() { sleep(d); }\n\
+            impl S { async fn method(&self) { sleep(d); } fn plain(&self) { sleep(d); } }\n\
+            trait T { async fn provided(&self) { sleep(d); } }";
+        let file = model(text);
+        assert_eq!(
+            async_of(&file, "std::thread::sleep"),
+            vec![
+                false, true, true, false, true, true, false, true, true, true, false, true
+            ]
+        );
+    }
+
+    #[test]
+    fn spawn_blocking_and_block_in_place_break_async() {
+        // An async block is async again, even inside `spawn_blocking(..)` (the fourth).
+        let text = "use std::fs;\nasync fn f() {\n\
+            tokio::task::spawn_blocking(move || fs::read(p));\n\
+            tokio::task::block_in_place(|| fs::read(p));\n\
+            handle.spawn_blocking(|| fs::read(p));\n\
+            spawn_blocking(async { fs::read(p) });\n\
+            fs::read(p);\n}";
+        let file = model(text);
+        assert_eq!(
+            async_of(&file, "std::fs::read"),
+            vec![false, false, false, true, true]
+        );
+        assert!(only(&file, "tokio::task::spawn_blocking").in_async);
+    }
+
+    #[test]
+    fn loops_and_statements() {
+        let text = "async fn serve() {\n\
+            tokio::spawn(startup());\n\
+            let kept = tokio::spawn(one());\n\
+            loop { tokio::spawn(handle()); }\n\
+            for conn in accept_all() { tokio::spawn(async move { tokio::spawn(inner()); }); }\n\
+            while next().await { tokio::spawn(x()).await; }\n\
+            let _ = tokio::spawn(y());\n}";
+        let file = model(text);
+        let spawns: Vec<(bool, bool)> = file
+            .calls_to("tokio::spawn")
+            .map(|call| (call.in_loop, call.is_statement))
+            .collect();
+        assert_eq!(
+            spawns,
+            vec![
+                (false, true),  // startup
+                (false, false), // kept
+                (true, true),   // loop
+                (true, true),   // for
+                (false, true),  // inside the spawned async block: a new context
+                (true, false),  // awaited: the statement is the await
+                (false, false), // let _ =
+            ]
+        );
+        let accept = file
+            .calls()
+            .iter()
+            .find(|c| c.raw_path.as_deref() == Some("accept_all"));
+        assert_eq!(
+            accept.map(|c| c.in_loop),
+            Some(false),
+            "the for iterator runs once"
+        );
+        let next = file
+            .calls()
+            .iter()
+            .find(|c| c.raw_path.as_deref() == Some("next"));
+        assert_eq!(
+            next.map(|c| c.in_loop),
+            Some(true),
+            "the while condition repeats"
+        );
+    }
+
+    #[test]
+    fn test_code_is_marked() {
+        let text = "fn prod() { a(); }\n\
+            #[cfg(test)]\nmod tests { fn helper() { b(); } #[test] fn t() { c(); } }\n\
+            #[test]\nfn top_test() { d(); }\n\
+            #[tokio::test]\nasync fn async_test() { e(); }\n\
+            #[cfg(all(test, feature = \"x\"))]\nimpl S { fn g() { f(); } }\n\
+            #[cfg(not(test))]\nfn not_test() { g(); }";
+        let file = model(text);
+        let marks: Vec<(String, bool)> = file
+            .calls()
+            .iter()
+            .map(|call| (call.raw_path.clone().unwrap_or_default(), call.in_test))
+            .collect();
+        let expected: Vec<(String, bool)> = [
+            ("a", false),
+            ("b", true),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+            ("f", true),
+            ("g", false),
+        ]
+        .iter()
+        .map(|(name, test)| (name.to_string(), *test))
+        .collect();
+        assert_eq!(marks, expected);
+    }
+
+    #[test]
+    fn macro_bodies_are_not_analysed() {
+        let text = "async fn f() { tokio::select! { _ = reqwest::get(u) => {} } \
+                    let v = vec![reqwest::Client::new()]; let j = json!({ \"a\": std::fs::read(p) }); \
+                    println!(\"{}\", reqwest::get(u)); }";
+        let file = model(text);
+        assert!(file.calls().is_empty(), "{:#?}", file.calls());
+    }
+
+    #[test]
+    fn calls_nested_in_arguments_are_recorded_in_source_order() {
+        let text = "fn f() { outer(inner(1), x.m(deep())); }";
+        let file = model(text);
+        let names: Vec<String> = file
+            .calls()
+            .iter()
+            .map(|c| {
+                c.raw_path
+                    .clone()
+                    .or_else(|| c.method().map(str::to_owned))
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(names, vec!["outer", "inner", "m", "deep"]);
+        assert_eq!(
+            slice(text, file.calls()[0].span),
+            "outer(inner(1), x.m(deep()))"
+        );
+        assert_eq!(slice(text, file.calls()[0].args[1].span), "x.m(deep())");
+        assert!(file.calls()[0].is_statement);
+        assert!(!file.calls()[1].is_statement);
+    }
+
+    #[test]
+    fn spans_after_bom_and_shebang_are_exact() {
+        let text = "\u{feff}#!/usr/bin/env rust-script ü\nuse reqwest::Client;\n\
+                    fn main() { let é = Client::new(); }\n";
+        let file = model(text);
+        let call = only(&file, "reqwest::Client::new");
+        assert_eq!(slice(text, call.span), "Client::new()");
+        assert_eq!(slice(text, file.imports()[0].span), "Client");
+
+        let text = "\u{feff}fn main() { reqwest::get(\"ß\"); }";
+        let file = model(text);
+        let call = only(&file, "reqwest::get");
+        assert_eq!(slice(text, call.span), "reqwest::get(\"ß\")");
+        assert_eq!(call.arg(0), Some(&Literal::Str("ß".into())));
+    }
+
+    #[test]
+    fn syntax_error_gives_span() {
+        let text = "use reqwest::Client;\nfn main() { let c = Client::new( }\n";
+        let (span, message) = parse_and_build(text).unwrap_err();
+        assert!(span.start <= text.len() && span.end <= text.len());
+        assert!(!message.is_empty());
+        let text = "fn main() { let c = 1 2; }";
+        let (span, _) = parse_and_build(text).unwrap_err();
+        assert_eq!(slice(text, span), "2");
+    }
+
+    #[test]
+    fn callee_that_is_not_a_path() {
+        let text = "fn f() { (self.handler)(req); make()(x); }";
+        let file = model(text);
+        let first = &file.calls()[0];
+        assert_eq!(first.raw_path, None);
+        assert_eq!(slice(text, first.span), "(self.handler)(req)");
+        assert_eq!(slice(text, first.callee_span), "(self.handler)");
+        let curried = &file.calls()[1];
+        assert_eq!(slice(text, curried.span), "make()(x)");
+        assert_eq!(file.calls()[2].raw_path.as_deref(), Some("make"));
+    }
+
+    #[test]
+    fn moderately_deep_chain_builds_on_helper_thread() {
+        let chain = ".step()".repeat(crate::lang::rust::INLINE_NESTING_LIMIT);
+        let text = format!("fn f() {{ reqwest::Client::builder(){chain}.build(); }}");
+        let file = model(&text);
+        let build = method(&file, "build");
+        assert_eq!(
+            file.chain(build).len(),
+            crate::lang::rust::INLINE_NESTING_LIMIT + 1
+        );
+        assert_eq!(
+            file.chain_root_path(build),
+            Some("reqwest::Client::builder")
+        );
+    }
+
+    // Memory: `parse_and_build` goes through `with_parsed`, which calls
+    // `proc_macro2::extra::invalidate_current_thread_spans()` when it returns, so parsing
+    // thousands of files on one thread does not grow proc-macro2's source map.
 }
