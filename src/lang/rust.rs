@@ -186,8 +186,16 @@ where
 
 fn tokenize(prepared: &str, map: &SpanMap) -> Result<TokenStream, ParseError> {
     TokenStream::from_str(prepared).map_err(|error| {
-        let span = map.span(error.span());
-        (span, format!("cannot tokenize: {error}"))
+        let at = map.offset(error.span().start());
+        // proc-macro2 reports an empty span; cover the character there and say what it is.
+        let found = prepared.get(at..).and_then(|rest| rest.chars().next());
+        let span = Span::new(at, at + found.map_or(0, char::len_utf8));
+        let message = match found {
+            Some(open @ ('(' | '[' | '{')) => format!("unclosed delimiter `{open}`"),
+            Some(close @ (')' | ']' | '}')) => format!("unexpected closing delimiter `{close}`"),
+            _ => "invalid token".to_owned(),
+        };
+        (span, message)
     })
 }
 
@@ -415,15 +423,32 @@ mod tests {
     fn unbalanced_delimiter_is_a_tokenize_error() {
         let text = "fn main() {\n    foo(ü;\n}\n";
         let (span, message) = with_parsed(text, |_, _| ()).unwrap_err();
-        assert!(span.end <= text.len());
-        assert!(message.contains("tokenize"), "{message}");
+        // The `(` is never closed: the `}` is where the mismatch shows.
+        assert_eq!(span, Span::new(24, 25));
+        assert_eq!(message, "unexpected closing delimiter `}`");
+        let text = "fn main() {\n    foo(ü";
+        let (span, message) = with_parsed(text, |_, _| ()).unwrap_err();
+        assert_eq!(span, Span::new(19, 20));
+        assert_eq!(message, "unclosed delimiter `(`");
+        let text = "fn main() { ü) }";
+        let (span, message) = with_parsed(text, |_, _| ()).unwrap_err();
+        assert_eq!(&text[span.start..span.end], ")");
+        assert_eq!(message, "unexpected closing delimiter `)`");
+        let text = "fn main() { let s = \"ß; }";
+        let (span, message) = with_parsed(text, |_, _| ()).unwrap_err();
+        assert_eq!(&text[span.start..span.end], "\"");
+        assert_eq!(message, "invalid token");
     }
 
     #[test]
     fn unexpected_end_points_at_end_of_text() {
         let text = "fn main()";
+        let (span, message) = with_parsed(text, |_, _| ()).unwrap_err();
+        assert_eq!(span, Span::point(text.len()));
+        assert!(message.starts_with("unexpected end of input"), "{message}");
+        let text = "use a::";
         let (span, _) = with_parsed(text, |_, _| ()).unwrap_err();
-        assert!(span.start <= text.len());
+        assert_eq!(span, Span::point(text.len()));
     }
 
     #[test]
