@@ -3,5 +3,6 @@
 
 pub mod dockerfile;
 pub mod python;
+pub mod rust;
 pub mod shell;
 pub mod yaml;

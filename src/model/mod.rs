@@ -4,3 +4,4 @@ pub mod command;
 pub mod container;
 pub mod kubernetes;
 pub mod python;
+pub mod rust;
