@@ -5,8 +5,15 @@
 use crate::config::Settings;
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
-use crate::kind::{ArtifactKind, classify};
+use crate::kind::{ArtifactKind, classify, is_gunicorn_config};
+use crate::lang::python::PythonParser;
+use crate::model::command::{Invocation, Program, recognize};
 use crate::model::container::ContainerSpec;
+use crate::model::facts::{DevServerStart, FileFacts, ProjectFacts, ScriptRun, ScriptTarget};
+use crate::model::python::{Literal, Module};
+use crate::model::server::{self, ServerSettings};
+use crate::rules::project::{ProjectEmitter, ProjectFinding};
+use crate::rules::python::PythonFile;
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
@@ -17,16 +24,20 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+type Findings = Vec<(&'static str, Finding)>;
+
 /// What one file contributed.
 #[derive(Default)]
 pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
+    pub facts: Option<FileFacts>,
     /// A note for the user (skipped file, unreadable file).
     pub note: Option<String>,
     pub checked: bool,
 }
 
-/// Which enabled rules apply to a kind of file, and the keyword gate in front of them.
+/// The enabled rules that look at one kind of file, and the keyword gate in front of them.
+#[derive(Default)]
 struct KindPlan {
     rules: Vec<usize>,
     /// None: some rule needs no trigger, so the file is always parsed.
@@ -46,43 +57,71 @@ impl KindPlan {
         KindPlan { rules, gate }
     }
 
-    /// Rules of this plan that may fire on `text`: none when the gate finds no trigger.
+    /// Could any rule of this plan fire on `text`? (False when no trigger is present.)
     fn wants(&self, text: &str) -> bool {
         !self.rules.is_empty() && self.gate.as_ref().is_none_or(|g| g.is_match(text))
     }
+
+    fn checks(&self) -> impl Iterator<Item = (&'static str, Check)> + '_ {
+        self.rules.iter().map(|&i| {
+            let rule = &registry().rules[i];
+            (rule.meta.id, rule.check)
+        })
+    }
 }
 
-/// The per-run plan: rules grouped by what they look at.
+/// The per-run plan: for each kind of file, the rules that apply to it.
 pub struct Plan {
     text: KindPlan,
-    container: KindPlan,
+    python: KindPlan,
+    rust: KindPlan,
+    dockerfile: KindPlan,
+    kubernetes: KindPlan,
+    project: Vec<usize>,
 }
 
 impl Plan {
     pub fn new(settings: &Settings) -> Plan {
         let registry = registry();
-        let enabled = |pred: fn(&Check) -> bool| -> Vec<usize> {
-            settings.enabled.iter().copied().filter(|&i| pred(&registry.rules[i].check)).collect()
+        let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
+            settings.enabled.iter().copied().filter(|&i| applies(&registry.rules[i].check)).collect()
         };
         Plan {
-            text: KindPlan::new(enabled(|c| matches!(c, Check::Text(_)))),
-            container: KindPlan::new(enabled(|c| matches!(c, Check::Container(_)))),
+            text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
+            python: KindPlan::new(enabled(&|c| matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_)))),
+            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
+            dockerfile: KindPlan::new(enabled(&|c| {
+                matches!(c, Check::Dockerfile(_) | Check::Container(_) | Check::Server(_) | Check::Project(_))
+            })),
+            kubernetes: KindPlan::new(enabled(&|c| {
+                matches!(c, Check::Container(_) | Check::Server(_) | Check::Project(_))
+            })),
+            project: enabled(&|c| matches!(c, Check::Project(_))),
         }
+    }
+
+    fn collects_facts(&self) -> bool {
+        !self.project.is_empty()
     }
 }
 
-/// Runs every file and returns outcomes in path order.
-pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<FileOutcome> {
-    paths.par_iter().map(|path| check_file(path, settings, plan)).collect()
+/// Per-thread state reused across files (the tree-sitter parser).
+struct Worker {
+    python: PythonParser,
 }
 
-fn check_file(path: &Path, settings: &Settings, plan: &Plan) -> FileOutcome {
+/// Runs every file; outcomes come back in path order.
+pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<FileOutcome> {
+    paths
+        .par_iter()
+        .map_init(|| Worker { python: PythonParser::new() }, |worker, path| check_file(path, settings, plan, worker))
+        .collect()
+}
+
+fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker) -> FileOutcome {
     let bytes = match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return FileOutcome {
-                note: Some(format!("{}: skipped, larger than {} MiB", path.display(), MAX_FILE_BYTES >> 20)),
-                ..Default::default()
-            };
+            return note(path, &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20));
         }
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -100,14 +139,26 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan) -> FileOutcome {
     };
     let kind = classify(path, &text);
     let file = SourceFile::new(path, text);
-    let mut findings: Vec<(&'static str, Finding)> = Vec::new();
+    let mut findings: Findings = Vec::new();
+    let mut facts = FileFacts { path: file.path_str(), ..Default::default() };
 
     if plan.text.wants(&file.text) {
-        run_text_rules(&file, &plan.text.rules, &mut findings);
+        for (id, check) in plan.text.checks() {
+            if let Check::Text(check) = check {
+                check(&file, &mut Emitter::new(&mut findings, id));
+            }
+        }
     }
     match kind {
-        ArtifactKind::Kubernetes if plan.container.wants(&file.text) => {
-            check_kubernetes(&file, plan, &mut findings);
+        ArtifactKind::Python if plan.python.wants(&file.text) => {
+            check_python(&file, plan, worker, &mut findings, &mut facts);
+        }
+        ArtifactKind::Rust if plan.rust.wants(&file.text) => check_rust(&file, plan, &mut findings),
+        ArtifactKind::Dockerfile if plan.dockerfile.wants(&file.text) => {
+            check_dockerfile(&file, plan, &mut findings, &mut facts);
+        }
+        ArtifactKind::Kubernetes if plan.kubernetes.wants(&file.text) => {
+            check_kubernetes(&file, plan, &mut findings, &mut facts);
         }
         _ => {}
     }
@@ -116,10 +167,85 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan) -> FileOutcome {
     for b in bad {
         findings.push((INVALID_SUPPRESSION, Finding { span: b.span, message: b.message, help: None, secret: None }));
     }
-    FileOutcome { diagnostics: finish(&file, findings, &suppressions, settings), note: None, checked: true }
+    let diagnostics = finish(&file, findings, &suppressions, settings);
+    facts.suppressions = suppressions;
+    let facts = (plan.collects_facts() && !facts.is_empty()).then_some(facts);
+    FileOutcome { diagnostics, facts, note: None, checked: true }
 }
 
-fn check_kubernetes(file: &SourceFile, plan: &Plan, findings: &mut Vec<(&'static str, Finding)>) {
+fn check_python(file: &SourceFile, plan: &Plan, worker: &mut Worker, findings: &mut Findings, facts: &mut FileFacts) {
+    let Some(tree) = worker.python.parse(&file.text) else {
+        parse_error(file, findings, Span::point(0), "the Python parser gave up on this file".into());
+        return;
+    };
+    let module = crate::model::python::build(&file.text, &tree);
+    if let Some(span) = module.syntax_error {
+        parse_error(file, findings, span, "Python syntax error; the rest of the file is still checked".into());
+    }
+    let context = PythonFile { module: &module, source: file };
+    let gunicorn_settings = is_gunicorn_config(&file.path).then(|| server::from_gunicorn_conf(&module, file.text.len()));
+    for (id, check) in plan.python.checks() {
+        match check {
+            Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
+            Check::Server(check) => {
+                if let Some(settings) = &gunicorn_settings {
+                    check(settings, &mut Emitter::new(findings, id));
+                }
+            }
+            _ => {}
+        }
+    }
+    if plan.collects_facts() {
+        facts.python_dev_servers = Some(dev_server_starts(file, &module));
+    }
+}
+
+/// Where a module starts a development server: Flask's `app.run()`, and
+/// `uvicorn.run(..., reload=True)`.
+fn dev_server_starts(file: &SourceFile, module: &Module) -> Vec<DevServerStart> {
+    let flask = module.calls_to("flask.Flask.run");
+    let uvicorn = module
+        .calls_to("uvicorn.run")
+        .filter(|c| c.keyword("reload").is_some_and(|a| a.value == Literal::Bool(true)));
+    flask
+        .chain(uvicorn)
+        .map(|call| DevServerStart {
+            what: format!("{}()", call.callee_text),
+            line: file.line_col(call.span.start).line,
+        })
+        .collect()
+}
+
+fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
+    let model = match crate::model::rust::parse_and_build(&file.text) {
+        Ok(model) => model,
+        Err((span, message)) => {
+            parse_error(file, findings, span, format!("Rust does not parse: {message}"));
+            return;
+        }
+    };
+    for (id, check) in plan.rust.checks() {
+        if let Check::Rust(check) = check {
+            check(&model, &mut Emitter::new(findings, id));
+        }
+    }
+}
+
+fn check_dockerfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+    let dockerfile = crate::lang::dockerfile::parse(&file.text);
+    if let Some(error) = dockerfile.errors.first() {
+        parse_error(file, findings, error.span, format!("Dockerfile does not parse: {}", error.message));
+    }
+    let containers: Vec<ContainerSpec> = crate::model::dockerfile::final_stage_container(&dockerfile).into_iter().collect();
+    for (id, check) in plan.dockerfile.checks() {
+        if let Check::Dockerfile(check) = check {
+            check(&dockerfile, &mut Emitter::new(findings, id));
+        }
+    }
+    check_containers(file, &containers, &plan.dockerfile, findings, facts);
+}
+
+fn check_kubernetes(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
     let stream = crate::lang::yaml::parse(&file.text);
     // Helm templates often stop parsing after masking; a note per chart file is noise.
     if let Some((span, message)) = &stream.error
@@ -128,32 +254,91 @@ fn check_kubernetes(file: &SourceFile, plan: &Plan, findings: &mut Vec<(&'static
         parse_error(file, findings, *span, format!("YAML does not parse: {message}"));
     }
     let containers = crate::model::kubernetes::containers(&stream);
-    run_container_rules(&containers, &plan.container.rules, findings);
+    check_containers(file, &containers, &plan.kubernetes, findings, facts);
 }
 
-fn run_container_rules(specs: &[ContainerSpec], rules: &[usize], findings: &mut Vec<(&'static str, Finding)>) {
-    for &i in rules {
-        let rule = &registry().rules[i];
-        if let Check::Container(check) = rule.check {
-            for spec in specs {
-                check(spec, &mut Emitter::new(findings, rule.meta.id));
+/// The rules shared by every source of containers: container rules, server settings
+/// from their command lines, and the facts project rules need.
+fn check_containers(
+    file: &SourceFile,
+    containers: &[ContainerSpec],
+    plan: &KindPlan,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
+    let invocations: Vec<Invocation> = containers
+        .iter()
+        .flat_map(|spec| recognize(&spec.command_words().cloned().collect::<Vec<_>>()))
+        .collect();
+    let servers: Vec<ServerSettings> = invocations.iter().filter_map(server::from_invocation).collect();
+    for (id, check) in plan.checks() {
+        match check {
+            Check::Container(check) => {
+                for spec in containers {
+                    check(spec, &mut Emitter::new(findings, id));
+                }
             }
+            Check::Server(check) => {
+                for settings in &servers {
+                    check(settings, &mut Emitter::new(findings, id));
+                }
+            }
+            _ => {}
         }
+    }
+    let base_dir = file.path.parent().map(crate::source::display_path).unwrap_or_default();
+    for invocation in &invocations {
+        let target = match &invocation.program {
+            Program::PythonScript { script } => ScriptTarget::Script(script.text.clone()),
+            Program::PythonModule { module } => ScriptTarget::Module(module.text.clone()),
+            _ => continue,
+        };
+        facts.script_runs.push(ScriptRun {
+            target,
+            anchor: Anchor::new(file, invocation.span, &[]),
+            base_dir: base_dir.clone(),
+            command_text: file.slice(invocation.span).to_string(),
+        });
     }
 }
 
-fn run_text_rules(file: &SourceFile, rules: &[usize], findings: &mut Vec<(&'static str, Finding)>) {
-    for &i in rules {
-        let rule = &registry().rules[i];
-        if let Check::Text(check) = rule.check {
-            check(file, &mut Emitter::new(findings, rule.meta.id));
+/// Runs the project rules over every file's facts and filters their findings like file
+/// findings (selection, per-file ignores, suppression comments in the file they land in).
+pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) -> Vec<Diagnostic> {
+    let registry = registry();
+    let mut raw: Vec<(&'static str, ProjectFinding)> = Vec::new();
+    for &i in &plan.project {
+        let rule = &registry.rules[i];
+        if let Check::Project(check) = rule.check {
+            check(&facts, &mut ProjectEmitter { out: &mut raw, rule: rule.meta.id });
         }
     }
+    let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
+    raw.into_iter()
+        .filter_map(|(id, finding)| {
+            let index = registry.index_of(id)?;
+            let relative = relative_to_root(Path::new(&finding.anchor.path), &root);
+            if settings.ignored_for_path(index, &relative) {
+                return None;
+            }
+            let line = finding.anchor.start.line - 1;
+            if facts.file(&finding.anchor.path).is_some_and(|f| f.suppressions.covers(id, line)) {
+                return None;
+            }
+            Some(Diagnostic {
+                rule: &registry.rules[index].meta,
+                severity: settings.severity[index],
+                message: finding.message,
+                help: None,
+                anchor: finding.anchor,
+            })
+        })
+        .collect()
 }
 
 /// A parse error as a PL001 note at `span`. Parsers that only notice the problem at the
 /// end of the input point past the last line; the note goes on the last written line.
-pub fn parse_error(file: &SourceFile, findings: &mut Vec<(&'static str, Finding)>, span: Span, message: String) {
+fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: String) {
     let content_end = file.text.trim_end().len();
     let span = if span.start >= content_end && content_end > 0 {
         let last_line = file.lines.line_of(content_end - 1);
@@ -166,12 +351,7 @@ pub fn parse_error(file: &SourceFile, findings: &mut Vec<(&'static str, Finding)
 
 /// Turns raw findings into diagnostics: drops disabled, per-file-ignored and suppressed
 /// ones, applies severity overrides, resolves positions.
-fn finish(
-    file: &SourceFile,
-    findings: Vec<(&'static str, Finding)>,
-    suppressions: &Suppressions,
-    settings: &Settings,
-) -> Vec<Diagnostic> {
+fn finish(file: &SourceFile, findings: Findings, suppressions: &Suppressions, settings: &Settings) -> Vec<Diagnostic> {
     let registry = registry();
     // Secrets found by any rule are masked in every snippet of the file, whatever rule
     // the snippet belongs to and whether the secret's own finding is reported.

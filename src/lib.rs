@@ -71,11 +71,15 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut files_checked = 0;
+    let mut facts = model::facts::ProjectFacts::default();
     for outcome in outcomes {
         files_checked += usize::from(outcome.checked);
         notes.extend(outcome.note);
         diagnostics.extend(outcome.diagnostics);
+        facts.files.extend(outcome.facts);
     }
+    facts.files.sort_by(|a, b| a.path.cmp(&b.path));
+    diagnostics.extend(engine::run_project_rules(&plan, facts, settings));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(Report { diagnostics, files_checked, notes, elapsed: started.elapsed() })
 }

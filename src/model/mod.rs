@@ -2,6 +2,8 @@
 
 pub mod command;
 pub mod container;
+pub mod facts;
 pub mod kubernetes;
 pub mod python;
+pub mod server;
 pub mod rust;

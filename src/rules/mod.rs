@@ -5,13 +5,22 @@
 //! `src/rules/<group>/<slug>.rs`, fixtures in `fixtures/<ID>/`, and one `rule!` line below.
 
 pub mod deploy;
+pub mod docker;
 pub mod meta;
+pub mod project;
+pub mod python;
+pub mod rust;
 pub mod secrets;
+pub mod server;
 
 pub use meta::RuleMeta;
 
 use crate::diagnostic::Emitter;
+use crate::lang::dockerfile::Dockerfile;
 use crate::model::container::ContainerSpec;
+use crate::model::facts::ProjectFacts;
+use crate::model::rust::RustFile;
+use crate::model::server::ServerSettings;
 use crate::source::SourceFile;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -23,6 +32,16 @@ pub enum Check {
     Text(fn(&SourceFile, &mut Emitter)),
     /// One container spec (Kubernetes, compose or a Dockerfile's final stage).
     Container(fn(&ContainerSpec, &mut Emitter)),
+    /// One Python module.
+    Python(fn(&python::PythonFile, &mut Emitter)),
+    /// One Rust file.
+    Rust(fn(&RustFile, &mut Emitter)),
+    /// One Dockerfile, all stages.
+    Dockerfile(fn(&Dockerfile, &mut Emitter)),
+    /// The settings of one server (a command line or a gunicorn config module).
+    Server(fn(&ServerSettings, &mut Emitter)),
+    /// The whole project's facts, after every file was read.
+    Project(fn(&ProjectFacts, &mut project::ProjectEmitter)),
     /// Emitted by the engine itself (parse errors, suppression problems).
     Engine,
 }
@@ -68,6 +87,33 @@ fn definitions() -> Vec<RuleDef> {
             "deploy/DP002-missing-liveness-probe.md",
             deploy::missing_liveness_probe::TRIGGERS,
             Check::Container(deploy::missing_liveness_probe::check)
+        ),
+        rule!(
+            "docker/DF001-shell-form-entrypoint.md",
+            docker::shell_form_entrypoint::TRIGGERS,
+            Check::Dockerfile(docker::shell_form_entrypoint::check)
+        ),
+        rule!(
+            "docker/DF005-dev-server-command.md",
+            docker::dev_server_command::TRIGGERS,
+            Check::Container(docker::dev_server_command::check)
+        ),
+        rule!(
+            "python/PY001-http-call-without-timeout.md",
+            python::http_call_without_timeout::TRIGGERS,
+            Check::Python(python::http_call_without_timeout::check)
+        ),
+        rule!("python/PY010-flask-debug.md", python::flask_debug::TRIGGERS, Check::Python(python::flask_debug::check)),
+        rule!(
+            "rust/RS001-http-client-without-timeout.md",
+            rust::http_client_without_timeout::TRIGGERS,
+            Check::Rust(rust::http_client_without_timeout::check)
+        ),
+        rule!("server/SV001-reload-enabled.md", server::reload_enabled::TRIGGERS, Check::Server(server::reload_enabled::check)),
+        rule!(
+            "project/SV006-dev-server-in-production.md",
+            project::dev_server_in_production::TRIGGERS,
+            Check::Project(project::dev_server_in_production::check)
         ),
         rule!(
             "secrets/SC001-provider-credential.md",

@@ -1,0 +1,3 @@
+//! Rust rules: small functions over one file's `rust::RustFile` model (syn, one pass).
+
+pub mod http_client_without_timeout;
