@@ -2,5 +2,6 @@
 
 pub mod command;
 pub mod container;
+pub mod dockerfile;
 pub mod kubernetes;
 pub mod python;
