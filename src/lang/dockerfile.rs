@@ -199,37 +199,34 @@ impl Dockerfile {
             chain.push(stage);
             current = stage.parent.and_then(|p| self.stages.get(p));
         }
-        let mut vars: HashMap<String, Option<String>> = HashMap::new();
-        let last = chain.len().saturating_sub(1);
-        for (depth, stage) in chain.iter().rev().enumerate() {
+        // `env`: ENV values, which flow into child stages. `scope`: what a reference
+        // sees in the current stage (ENV wins over an ARG of the same name).
+        let mut env: HashMap<String, Option<String>> = HashMap::new();
+        let mut scope = HashMap::new();
+        for stage in chain.iter().rev() {
             // ARG values do not cross stages; ENV values do.
-            let mut args: HashMap<String, Option<String>> = HashMap::new();
+            scope.clone_from(&env);
             for instruction in &stage.instructions {
                 let is_arg = instruction.keyword == "ARG";
                 if !is_arg && instruction.keyword != "ENV" {
                     continue;
                 }
                 for pair in instruction.pairs() {
-                    let mut scope = vars.clone();
-                    scope.extend(args.clone());
                     let value = match &pair.value {
                         Some(v) => substitute_with(&v.text, &scope),
                         None => globals.get(&pair.key.text).cloned().flatten(),
                     };
-                    if is_arg {
-                        args.insert(pair.key.text.clone(), value);
-                    } else {
-                        vars.insert(pair.key.text.clone(), value);
+                    let name = pair.key.text.clone();
+                    if !is_arg {
+                        env.insert(name.clone(), value.clone());
+                        scope.insert(name, value);
+                    } else if !env.contains_key(&name) {
+                        scope.insert(name, value);
                     }
                 }
             }
-            if depth == last {
-                for (k, v) in args {
-                    vars.entry(k).or_insert(v);
-                }
-            }
         }
-        vars
+        scope
     }
 
     /// `text` with `$VAR`, `${VAR}`, `${VAR:-default}`... replaced by their values in
@@ -239,6 +236,15 @@ impl Dockerfile {
             return Some(text.to_owned());
         }
         substitute_with(text, &self.variables(stage))
+    }
+
+    /// [`Dockerfile::substitute`] with variables computed once by
+    /// [`Dockerfile::variables`] (for many substitutions in one stage).
+    pub fn substitute_in(
+        text: &str,
+        variables: &HashMap<String, Option<String>>,
+    ) -> Option<String> {
+        substitute_with(text, variables)
     }
 }
 
@@ -1436,5 +1442,115 @@ mod tests {
         let cmd = &df.stages[0].instructions[0];
         assert_eq!(shell(&cmd.args).text, "a   b");
         assert_eq!(df.stages[0].base_image.as_ref().unwrap().text, "x");
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::model::command::recognize_in;
+
+    /// Random texts over the characters that matter to the grammar: nothing may panic
+    /// and every span must slice the source at character boundaries.
+    #[test]
+    fn random_input_never_panics() {
+        const PIECES: [&str; 40] = [
+            "\\",
+            "`",
+            "\"",
+            "'",
+            "\n",
+            "\r\n",
+            "#",
+            "<<",
+            "<<-",
+            "-",
+            "=",
+            "[",
+            "]",
+            ",",
+            " ",
+            "\t",
+            "RUN ",
+            "FROM ",
+            "CMD ",
+            "ENV ",
+            "ARG ",
+            "HEALTHCHECK ",
+            "CMD",
+            "COPY ",
+            "EOF",
+            "$",
+            "${",
+            "}",
+            "$(",
+            ")",
+            "é",
+            "&&",
+            "|",
+            ";",
+            ">",
+            "2>&1",
+            "--mount=",
+            "# escape=`\n",
+            "sh -c ",
+            "gunicorn -b",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let len = (next() % 40) as usize;
+            let mut src = String::new();
+            for _ in 0..len {
+                src.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let df = parse(&src);
+            let check = |span: Span| {
+                assert!(
+                    src.get(span.start..span.end).is_some(),
+                    "bad span {span:?} in {src:?}"
+                );
+            };
+            for error in &df.errors {
+                check(error.span);
+            }
+            for stage in &df.stages {
+                for instruction in std::iter::once(&stage.from).chain(&stage.instructions) {
+                    check(instruction.span);
+                    check(instruction.keyword_span);
+                    for flag in &instruction.flags {
+                        check(flag.span);
+                    }
+                    for heredoc in &instruction.heredocs {
+                        check(heredoc.body_span);
+                    }
+                    for pair in instruction.pairs() {
+                        check(pair.key.span);
+                        if let Some(value) = &pair.value {
+                            check(value.span);
+                        }
+                    }
+                    let words: Vec<Word> = instruction.words().into_iter().cloned().collect();
+                    for word in &words {
+                        check(word.span);
+                    }
+                    for invocation in recognize_in(&words, Some(&src)) {
+                        check(invocation.span);
+                        check(invocation.program_span);
+                        for option in &invocation.options {
+                            check(option.name_span);
+                        }
+                    }
+                }
+                let _ = df.substitute(&src, Some(stage.index));
+            }
+            let _ = crate::model::dockerfile::final_stage_container(&df);
+            let _ = crate::model::dockerfile::final_stage_invocations(&df);
+        }
     }
 }

@@ -94,9 +94,21 @@ impl Invocation {
 /// Recognizes the programs an argv runs: words executed directly (Dockerfile exec
 /// form, Kubernetes `command` + `args`, compose `command:` lists). Usually one
 /// invocation; several when the command is `sh -c "a && b"`.
+///
+/// Inside a `sh -c` string, inner words get exact spans when the string's source
+/// maps byte for byte: an unquoted word, or (assumed, since the source is not at hand)
+/// a word whose span is two bytes longer than its text, i.e. quoted whole. Use
+/// [`recognize_in`] with the file text to have that checked.
 pub fn recognize(words: &[Word]) -> Vec<Invocation> {
+    recognize_in(words, None)
+}
+
+/// [`recognize`], with the file text the word spans point into, so a `sh -c` string
+/// is only mapped byte for byte when its source really is the text, bare or in quotes.
+pub fn recognize_in(words: &[Word], source: Option<&str>) -> Vec<Invocation> {
     let mut out = Vec::new();
-    recognize_into(words, true, 0, &mut out);
+    let context = Context { source };
+    recognize_into(words, true, 0, context, &mut out);
     out
 }
 
@@ -106,15 +118,52 @@ pub fn recognize(words: &[Word]) -> Vec<Invocation> {
 pub fn recognize_shell(commands: &[Vec<Word>]) -> Vec<Invocation> {
     let mut out = Vec::new();
     for command in commands {
-        recognize_into(command, false, 0, &mut out);
+        recognize_into(command, false, 0, Context { source: None }, &mut out);
     }
     out
+}
+
+/// What the recognizer knows besides the words.
+#[derive(Clone, Copy)]
+struct Context<'s> {
+    /// The file text the spans point into, when the caller has it.
+    source: Option<&'s str>,
+}
+
+impl Context<'_> {
+    /// The file offset where `word`'s text starts when its source is that text byte for
+    /// byte (bare, or inside one pair of quotes).
+    fn exact_base(&self, word: &Word) -> Option<usize> {
+        let span = word.span;
+        match self.source {
+            Some(source) => {
+                let written = source.get(span.start..span.end)?;
+                if written == word.text {
+                    return Some(span.start);
+                }
+                let quoted = written.len() == word.text.len() + 2
+                    && (written.starts_with('"') && written.ends_with('"')
+                        || written.starts_with('\'') && written.ends_with('\''))
+                    && written.get(1..written.len() - 1) == Some(word.text.as_str());
+                quoted.then_some(span.start + 1)
+            }
+            None if span.len() == word.text.len() => Some(span.start),
+            None if span.len() == word.text.len() + 2 => Some(span.start + 1),
+            None => None,
+        }
+    }
 }
 
 /// How deeply `sh -c` strings may nest.
 const MAX_SHELL_DEPTH: usize = 8;
 
-fn recognize_into(words: &[Word], direct: bool, depth: usize, out: &mut Vec<Invocation>) {
+fn recognize_into(
+    words: &[Word],
+    direct: bool,
+    depth: usize,
+    context: Context,
+    out: &mut Vec<Invocation>,
+) {
     let mut via_exec = direct;
     let mut i = 0;
     // Wrappers: each step consumes one wrapper; bounded by the number of words.
@@ -211,7 +260,7 @@ fn recognize_into(words: &[Word], direct: bool, depth: usize, out: &mut Vec<Invo
         "django-admin" | "django-admin.py" => django(words, i, i + 1, via_exec, out),
         "cargo" => cargo(words, i, via_exec, out),
         "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "busybox" => {
-            shell(words, i, via_exec, depth, out)
+            shell(words, i, via_exec, depth, context, out)
         }
         _ if is_python(name) => python(words, i, i + 1, via_exec, out),
         _ => out.push(generic(
@@ -997,7 +1046,14 @@ fn python_module(
 /// string. Inner spans are exact when the string's source maps byte for byte (an
 /// unquoted word, or one quoted whole without escapes); otherwise every inner word
 /// points at the whole string.
-fn shell(words: &[Word], from: usize, via_exec: bool, depth: usize, out: &mut Vec<Invocation>) {
+fn shell(
+    words: &[Word],
+    from: usize,
+    via_exec: bool,
+    depth: usize,
+    context: Context,
+    out: &mut Vec<Invocation>,
+) {
     let mut j = from + 1;
     if base_name(&words[from].text) == "busybox" {
         if words
@@ -1053,13 +1109,7 @@ fn shell(words: &[Word], from: usize, via_exec: bool, depth: usize, out: &mut Ve
     if depth >= MAX_SHELL_DEPTH {
         return;
     }
-    let exact_base = if string.span.len() == string.text.len() {
-        Some(string.span.start)
-    } else if string.span.len() == string.text.len() + 2 {
-        Some(string.span.start + 1)
-    } else {
-        None
-    };
+    let exact_base = context.exact_base(string);
     let mut commands = split_commands(&string.text, exact_base.unwrap_or(0));
     if exact_base.is_none() {
         for word in commands.iter_mut().flatten() {
@@ -1069,7 +1119,7 @@ fn shell(words: &[Word], from: usize, via_exec: bool, depth: usize, out: &mut Ve
     // Each command runs as the shell's child unless the string says `exec` (some
     // shells exec a lone last command themselves; not counted on here).
     for command in &commands {
-        recognize_into(command, false, depth + 1, out);
+        recognize_into(command, false, depth + 1, context, out);
     }
 }
 
@@ -1294,6 +1344,21 @@ mod tests {
 
         assert_eq!(one("sh entrypoint.sh").program, Program::Other("sh".into()));
         assert!(recognize(&split_words("sh -c", 0)).len() == 1);
+    }
+
+    #[test]
+    fn source_checks_the_byte_for_byte_mapping() {
+        // Partly quoted: the span is two bytes longer than the text, yet not quoted whole.
+        let line = "sh -c é<<'x y'z --reload";
+        let words = split_words(line, 0);
+        let invocations = recognize_in(&words, Some(line));
+        assert_eq!(slice(line, invocations[0].program_span), "é<<'x y'z");
+        let line = "sh -c 'gunicorn --reload app:app'";
+        let invocations = recognize_in(&split_words(line, 0), Some(line));
+        assert_eq!(
+            slice(line, invocations[0].option("--reload").unwrap().name_span),
+            "--reload"
+        );
     }
 
     #[test]

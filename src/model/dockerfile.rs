@@ -190,6 +190,7 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
     spec.command = command;
 
     for stage in chain.iter().rev() {
+        let variables = df.variables(Some(stage.index));
         for instruction in &stage.instructions {
             match instruction.keyword.as_str() {
                 "ENV" => {
@@ -213,7 +214,7 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
                 "EXPOSE" => {
                     for word in instruction.words() {
                         let text = if word.text.contains('$') {
-                            df.substitute(&word.text, Some(stage.index))
+                            Dockerfile::substitute_in(&word.text, &variables)
                         } else {
                             Some(word.text.clone())
                         };
