@@ -2,8 +2,9 @@
 
 pub mod command;
 pub mod container;
+pub mod dockerfile;
 pub mod facts;
 pub mod kubernetes;
 pub mod python;
-pub mod server;
 pub mod rust;
+pub mod server;

@@ -1,0 +1,398 @@
+//! The Dockerfile model: what the image built by a Dockerfile runs — its final stage
+//! seen as a [`ContainerSpec`], the effective CMD/ENTRYPOINT (inherited through
+//! `FROM <earlier stage>`), and the programs they start.
+//!
+//! Docker's rules followed here: the last CMD/ENTRYPOINT of a stage wins; a stage built
+//! from an earlier stage inherits its CMD, ENTRYPOINT, ENV, EXPOSE, USER, HEALTHCHECK;
+//! setting ENTRYPOINT in a stage drops an inherited CMD; a shell-form ENTRYPOINT ignores
+//! CMD; shell form runs under the SHELL (default `/bin/sh -c`).
+
+use crate::lang::dockerfile::{Arguments, Dockerfile, Instruction, ShellForm, Stage};
+use crate::lang::shell::Word;
+use crate::model::command::{Invocation, recognize, recognize_shell};
+use crate::model::container::{
+    ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, Port, Spanned,
+};
+
+/// `stage` followed by the stages it is built from, most derived first.
+pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<&Stage> {
+    let mut chain = Vec::new();
+    let mut current = df.stages.get(stage);
+    while let Some(stage) = current {
+        // A parent always comes earlier, so this ends; the cap guards anyway.
+        if chain.len() > df.stages.len() {
+            break;
+        }
+        chain.push(stage);
+        current = stage.parent.and_then(|p| df.stages.get(p));
+    }
+    chain
+}
+
+/// The last `keyword` instruction in effect for `stage`, inherited from parent stages
+/// (USER, HEALTHCHECK, SHELL, ENTRYPOINT, WORKDIR, STOPSIGNAL...).
+pub fn last_in_chain<'a>(
+    df: &'a Dockerfile,
+    stage: usize,
+    keyword: &str,
+) -> Option<&'a Instruction> {
+    stage_chain(df, stage)
+        .into_iter()
+        .find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == keyword))
+}
+
+/// The ENTRYPOINT the image of `stage` runs.
+pub fn effective_entrypoint(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
+    last_in_chain(df, stage, "ENTRYPOINT")
+}
+
+/// The CMD the image of `stage` runs: the stage's last CMD; else none when the stage
+/// sets an ENTRYPOINT (which resets an inherited CMD); else the parent stage's.
+pub fn effective_cmd(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
+    for stage in stage_chain(df, stage) {
+        if let Some(cmd) = stage.instructions.iter().rev().find(|i| i.keyword == "CMD") {
+            return Some(cmd);
+        }
+        if stage.instructions.iter().any(|i| i.keyword == "ENTRYPOINT") {
+            return None;
+        }
+    }
+    None
+}
+
+/// The instruction that determines the container's main process: a shell-form
+/// ENTRYPOINT (CMD is ignored then), else the CMD when there is no ENTRYPOINT, else the
+/// ENTRYPOINT. The one DF001 judges for shell form.
+pub fn main_process_instruction(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
+    match effective_entrypoint(df, stage) {
+        Some(entrypoint) => Some(entrypoint),
+        None => effective_cmd(df, stage),
+    }
+}
+
+/// The words an instruction contributes to the container's argv. Exec form: its
+/// words. Shell form with one simple command: that command's words (exact spans).
+/// Shell form with several commands: the SHELL (default `/bin/sh -c`) followed by the
+/// command text as one word, so `cd /app && gunicorn ...` stays one shell line; the
+/// synthesized shell words point at the instruction keyword.
+pub fn container_words(df: &Dockerfile, stage: usize, instruction: &Instruction) -> Vec<Word> {
+    match &instruction.args {
+        Arguments::Exec(words) => words.clone(),
+        Arguments::Shell(shell) => match shell.commands.as_slice() {
+            [] => Vec::new(),
+            [single] => single.clone(),
+            _ => {
+                let mut words = shell_prefix(df, stage, instruction);
+                words.push(Word::new(shell.text.clone(), shell.span));
+                words
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The shell that runs shell form in `stage`: the SHELL instruction's words, or
+/// `/bin/sh -c` pointing at `instruction`'s keyword.
+fn shell_prefix(df: &Dockerfile, stage: usize, instruction: &Instruction) -> Vec<Word> {
+    if let Some(Arguments::Exec(words)) = last_in_chain(df, stage, "SHELL").map(|i| &i.args) {
+        if !words.is_empty() {
+            return words.clone();
+        }
+    }
+    vec![
+        Word::new("/bin/sh", instruction.keyword_span),
+        Word::new("-c", instruction.keyword_span),
+    ]
+}
+
+/// The programs the image of `stage` starts (see [`crate::model::command`]), with
+/// Docker's semantics: a shell-form command runs under the shell (so `via_exec` only
+/// with `exec`), exec form runs directly, CMD words follow an exec-form ENTRYPOINT.
+pub fn stage_invocations(df: &Dockerfile, stage: usize) -> Vec<Invocation> {
+    let entrypoint = effective_entrypoint(df, stage);
+    let cmd = effective_cmd(df, stage);
+    match (entrypoint.map(|i| &i.args), cmd) {
+        (Some(Arguments::Shell(shell)), _) => shell_invocations(shell),
+        (Some(Arguments::Exec(words)), cmd) => {
+            let mut argv = words.clone();
+            match cmd.map(|c| &c.args) {
+                Some(Arguments::Exec(args)) => argv.extend(args.iter().cloned()),
+                Some(Arguments::Shell(shell)) => {
+                    if let Some(cmd) = cmd {
+                        argv.extend(shell_prefix(df, stage, cmd));
+                    }
+                    argv.push(Word::new(shell.text.clone(), shell.span));
+                }
+                _ => {}
+            }
+            recognize(&argv)
+        }
+        (_, Some(cmd)) => match &cmd.args {
+            Arguments::Exec(words) => recognize(words),
+            Arguments::Shell(shell) => shell_invocations(shell),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The programs the final stage starts.
+pub fn final_stage_invocations(df: &Dockerfile) -> Vec<Invocation> {
+    match df.stages.len() {
+        0 => Vec::new(),
+        n => stage_invocations(df, n - 1),
+    }
+}
+
+fn shell_invocations(shell: &ShellForm) -> Vec<Invocation> {
+    recognize_shell(&shell.commands)
+}
+
+/// The final stage as a container: image, command (ENTRYPOINT → `command`, CMD →
+/// `args`), environment from ENV, ports from EXPOSE, all inherited through
+/// `FROM <earlier stage>`. `None` for a file without stages.
+pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
+    let final_stage = df.final_stage()?;
+    let index = final_stage.index;
+    let mut spec = ContainerSpec::new(ContainerOrigin::Dockerfile, final_stage.from.span);
+    spec.name = final_stage.name.as_ref().map(|n| n.text.clone());
+    let chain = stage_chain(df, index);
+    // The image is the base of the chain's root: `FROM build` runs what `build` is built on.
+    if let Some(root) = chain.last() {
+        spec.image = root.base_image.as_ref().map(|image| {
+            let text = df
+                .substitute(&image.text, None)
+                .unwrap_or_else(|| image.text.clone());
+            Spanned::new(text, image.span)
+        });
+    }
+
+    let entrypoint = effective_entrypoint(df, index);
+    let cmd = effective_cmd(df, index);
+    let mut command = ContainerCommand::default();
+    if let Some(entrypoint) = entrypoint {
+        command.command = container_words(df, index, entrypoint);
+        command.span = Some(entrypoint.span);
+    }
+    let cmd_applies = !entrypoint.is_some_and(Instruction::is_shell_form);
+    if let (Some(cmd), true) = (cmd, cmd_applies) {
+        command.args = match (&cmd.args, entrypoint.is_some()) {
+            // After an exec-form ENTRYPOINT a shell-form CMD is `/bin/sh -c "..."`.
+            (Arguments::Shell(shell), true) => {
+                let mut words = shell_prefix(df, index, cmd);
+                words.push(Word::new(shell.text.clone(), shell.span));
+                words
+            }
+            _ => container_words(df, index, cmd),
+        };
+        command.span = Some(cmd.span);
+    }
+    spec.command = command;
+
+    for stage in chain.iter().rev() {
+        let variables = df.variables(Some(stage.index));
+        for instruction in &stage.instructions {
+            match instruction.keyword.as_str() {
+                "ENV" => {
+                    for pair in instruction.pairs() {
+                        let Some(value) = &pair.value else { continue };
+                        let from_reference = value.text.contains('$');
+                        let text = if from_reference {
+                            df.substitute(&value.text, Some(stage.index))
+                                .unwrap_or_else(|| value.text.clone())
+                        } else {
+                            value.text.clone()
+                        };
+                        spec.env.retain(|e| e.name.value != pair.key.text);
+                        spec.env.push(EnvVar {
+                            name: Spanned::new(pair.key.text.clone(), pair.key.span),
+                            value: Some(Spanned::new(text, value.span)),
+                            from_reference,
+                        });
+                    }
+                }
+                "EXPOSE" => {
+                    for word in instruction.words() {
+                        let text = if word.text.contains('$') {
+                            Dockerfile::substitute_in(&word.text, &variables)
+                        } else {
+                            Some(word.text.clone())
+                        };
+                        let number = text.as_deref().and_then(|t| {
+                            let port = t.split('/').next().unwrap_or(t);
+                            port.parse::<u32>().ok()
+                        });
+                        spec.ports.push(Port {
+                            name: None,
+                            number,
+                            span: word.span,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::dockerfile::parse;
+    use crate::model::command::Program;
+    use crate::source::Span;
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    fn texts(words: &[Word]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn final_stage_container_from_shell_form_cmd() {
+        let src = "FROM python:3.12-slim AS base\nENV PYTHONUNBUFFERED=1 SECRET=${TOKEN}\nEXPOSE 8000/tcp $PORT\nFROM base\nENV APP_ENV=prod\nCMD gunicorn app:app \\\n    --reload \\\n    -b 0.0.0.0:8000\n";
+        let df = parse(src);
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(spec.origin, ContainerOrigin::Dockerfile);
+        assert_eq!(slice(src, spec.anchor), "FROM base");
+        let image = spec.image.as_ref().unwrap();
+        assert_eq!(image.value, "python:3.12-slim");
+        assert_eq!(slice(src, image.span), "python:3.12-slim");
+        assert!(spec.command.command.is_empty());
+        assert_eq!(
+            texts(&spec.command.args),
+            ["gunicorn", "app:app", "--reload", "-b", "0.0.0.0:8000"]
+        );
+        assert_eq!(slice(src, spec.command.args[2].span), "--reload");
+        assert!(slice(src, spec.command.span.unwrap()).starts_with("CMD gunicorn"));
+        let names: Vec<&str> = spec.env.iter().map(|e| e.name.value.as_str()).collect();
+        assert_eq!(names, ["PYTHONUNBUFFERED", "SECRET", "APP_ENV"]);
+        assert!(spec.env[1].from_reference);
+        assert!(!spec.env[0].from_reference);
+        assert_eq!(spec.env[0].value.as_ref().unwrap().value, "1");
+        assert_eq!(spec.ports.len(), 2);
+        assert_eq!(spec.ports[0].number, Some(8000));
+        assert_eq!(slice(src, spec.ports[0].span), "8000/tcp");
+        assert_eq!(spec.ports[1].number, None);
+
+        let invocations = final_stage_invocations(&df);
+        assert_eq!(invocations.len(), 1);
+        let gunicorn = &invocations[0];
+        assert_eq!(gunicorn.program, Program::Gunicorn);
+        assert!(!gunicorn.via_exec);
+        assert_eq!(
+            slice(src, gunicorn.option("--reload").unwrap().name_span),
+            "--reload"
+        );
+        assert_eq!(
+            gunicorn
+                .option("--bind")
+                .unwrap()
+                .value
+                .as_ref()
+                .unwrap()
+                .text,
+            "0.0.0.0:8000"
+        );
+    }
+
+    #[test]
+    fn entrypoint_and_cmd_inheritance() {
+        let src = "FROM x AS a\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"uvicorn\", \"m:app\"]\nFROM a AS b\nFROM a AS c\nENTRYPOINT [\"/docker-entrypoint.sh\"]\n";
+        let df = parse(src);
+        // b inherits both.
+        assert_eq!(effective_cmd(&df, 1).unwrap().keyword, "CMD");
+        let invocations = stage_invocations(&df, 1);
+        assert_eq!(invocations.len(), 1);
+        assert_eq!(invocations[0].program, Program::Uvicorn);
+        assert!(invocations[0].via_exec);
+        // c sets ENTRYPOINT: the inherited CMD is dropped.
+        assert!(effective_cmd(&df, 2).is_none());
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(texts(&spec.command.command), ["/docker-entrypoint.sh"]);
+        assert!(spec.command.args.is_empty());
+        assert_eq!(spec.image.unwrap().value, "x");
+        assert_eq!(spec.name.as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn shell_form_with_several_commands_keeps_the_shell() {
+        let src = "FROM x\nSHELL [\"/bin/bash\", \"-c\"]\nCMD cd /app && exec uvicorn main:app --reload\n";
+        let df = parse(src);
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(
+            texts(&spec.command.args),
+            [
+                "/bin/bash",
+                "-c",
+                "cd /app && exec uvicorn main:app --reload"
+            ]
+        );
+        // Recognizing the container words finds the same program with exact spans.
+        let from_spec = recognize(&spec.command.args);
+        let uvicorn = from_spec
+            .iter()
+            .find(|i| i.program == Program::Uvicorn)
+            .unwrap();
+        assert_eq!(
+            slice(src, uvicorn.option("--reload").unwrap().name_span),
+            "--reload"
+        );
+        assert!(uvicorn.via_exec);
+        let invocations = final_stage_invocations(&df);
+        assert_eq!(invocations.len(), 2);
+        assert!(invocations[1].via_exec);
+        assert!(main_process_instruction(&df, 0).unwrap().is_shell_form());
+    }
+
+    #[test]
+    fn shell_entrypoint_ignores_cmd_and_exec_entrypoint_wraps_shell_cmd() {
+        let df = parse("FROM x\nENTRYPOINT gunicorn app:app\nCMD [\"--reload\"]\n");
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(texts(&spec.command.command), ["gunicorn", "app:app"]);
+        assert!(spec.command.args.is_empty());
+        let invocations = final_stage_invocations(&df);
+        assert!(invocations[0].option("--reload").is_none());
+
+        let df = parse("FROM x\nENTRYPOINT [\"dumb-init\"]\nCMD flask run --host 0.0.0.0\n");
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(
+            texts(&spec.command.args),
+            ["/bin/sh", "-c", "flask run --host 0.0.0.0"]
+        );
+        let invocations = final_stage_invocations(&df);
+        assert_eq!(invocations.len(), 1);
+        assert_eq!(invocations[0].program, Program::FlaskRun);
+        assert!(!invocations[0].via_exec);
+    }
+
+    #[test]
+    fn substituted_image_and_env() {
+        let src = "ARG IMAGE=python:3.11\nFROM $IMAGE\nARG PORT=8080\nENV PORT=$PORT DEBUG=1\nEXPOSE $PORT\n";
+        let df = parse(src);
+        let spec = final_stage_container(&df).unwrap();
+        assert_eq!(spec.image.as_ref().unwrap().value, "python:3.11");
+        assert_eq!(slice(src, spec.image.as_ref().unwrap().span), "$IMAGE");
+        assert_eq!(spec.env[0].value.as_ref().unwrap().value, "8080");
+        assert!(spec.env[0].from_reference);
+        assert_eq!(spec.ports[0].number, Some(8080));
+    }
+
+    #[test]
+    fn empty_and_commandless_files() {
+        assert!(final_stage_container(&parse("")).is_none());
+        assert!(final_stage_invocations(&parse("")).is_empty());
+        let spec = final_stage_container(&parse("FROM scratch\nCOPY app /app\n")).unwrap();
+        assert_eq!(spec.command, ContainerCommand::default());
+        assert!(final_stage_invocations(&parse("FROM x\nCMD\n")).is_empty());
+        assert!(
+            final_stage_container(&parse("FROM\n"))
+                .unwrap()
+                .image
+                .is_none()
+        );
+    }
+}
