@@ -2232,3 +2232,858 @@ fn decode_escapes(body: &str) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::python::PythonParser;
+
+    fn model(text: &str) -> Module {
+        let mut parser = PythonParser::new();
+        let tree = parser.parse(text).expect("parse");
+        build(text, &tree)
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    /// The `n`-th call (0-based) whose callee is written `callee`.
+    fn nth_call<'m>(module: &'m Module, callee: &str, n: usize) -> &'m Call {
+        module
+            .calls()
+            .filter(|call| call.callee_text == callee)
+            .nth(n)
+            .unwrap_or_else(|| panic!("no call #{n} to {callee}"))
+    }
+
+    fn qualname_of(module: &Module, callee: &str) -> Option<String> {
+        nth_call(module, callee, 0).qualname.clone()
+    }
+
+    #[test]
+    fn builtins_table_is_sorted_for_binary_search() {
+        assert!(BUILTINS.is_sorted());
+    }
+
+    #[test]
+    fn import_alias_resolves() {
+        let m = model("import requests as r\nr.get(u)\n");
+        assert_eq!(qualname_of(&m, "r.get").as_deref(), Some("requests.get"));
+        assert_eq!(m.calls_to("requests.get").count(), 1);
+    }
+
+    #[test]
+    fn from_import_resolves() {
+        let m = model("from requests import get\nget(u)\nfrom requests import post as p\np(u)\n");
+        assert_eq!(qualname_of(&m, "get").as_deref(), Some("requests.get"));
+        assert_eq!(qualname_of(&m, "p").as_deref(), Some("requests.post"));
+    }
+
+    #[test]
+    fn dotted_import_resolves_full_path() {
+        let m = model("import urllib.request\nurllib.request.urlopen(u)\n");
+        assert_eq!(
+            qualname_of(&m, "urllib.request.urlopen").as_deref(),
+            Some("urllib.request.urlopen")
+        );
+        assert_eq!(m.imports[0].qualname, "urllib.request");
+        assert_eq!(m.imports[0].bound_name, "urllib");
+        assert!(m.imports_module("urllib"));
+        assert!(m.imports_module("urllib.request"));
+        assert!(!m.imports_module("url"));
+    }
+
+    #[test]
+    fn aliased_dotted_import_and_multiple_items() {
+        let m = model("import a.b as c, d\nc.f()\nd.g()\n");
+        assert_eq!(qualname_of(&m, "c.f").as_deref(), Some("a.b.f"));
+        assert_eq!(qualname_of(&m, "d.g").as_deref(), Some("d.g"));
+    }
+
+    #[test]
+    fn relative_imports_keep_leading_dots() {
+        let text =
+            "from . import x\nfrom ..pkg import y as z\nfrom .mod import (w,)\nx()\nz()\nw()\n";
+        let m = model(text);
+        assert_eq!(qualname_of(&m, "x").as_deref(), Some(".x"));
+        assert_eq!(qualname_of(&m, "z").as_deref(), Some("..pkg.y"));
+        assert_eq!(qualname_of(&m, "w").as_deref(), Some(".mod.w"));
+        let qualnames: Vec<&str> = m.imports.iter().map(|i| i.qualname.as_str()).collect();
+        assert_eq!(qualnames, [".x", "..pkg.y", ".mod.w"]);
+    }
+
+    #[test]
+    fn session_bound_by_assignment() {
+        let m = model("import requests\ns = requests.Session()\ns.get(u)\n");
+        assert_eq!(
+            qualname_of(&m, "s.get").as_deref(),
+            Some("requests.Session.get")
+        );
+        assert_eq!(
+            qualname_of(&m, "requests.Session").as_deref(),
+            Some("requests.Session")
+        );
+    }
+
+    #[test]
+    fn session_bound_by_with() {
+        let text = "import requests\nwith requests.Session() as s:\n    s.get(u)\n";
+        let m = model(text);
+        assert_eq!(
+            qualname_of(&m, "s.get").as_deref(),
+            Some("requests.Session.get")
+        );
+        let text = "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as session:\n        await session.get(u)\n";
+        let m = model(text);
+        let get = nth_call(&m, "session.get", 0);
+        assert_eq!(get.qualname.as_deref(), Some("aiohttp.ClientSession.get"));
+        assert!(get.awaited);
+        assert!(m.in_async_context(get));
+    }
+
+    #[test]
+    fn method_on_call_result() {
+        let m = model("import requests\nrequests.Session().get(u)\n");
+        assert_eq!(
+            qualname_of(&m, "requests.Session().get").as_deref(),
+            Some("requests.Session.get")
+        );
+    }
+
+    #[test]
+    fn flask_app_methods_and_config() {
+        let text = "from flask import Flask\napp = Flask(__name__)\napp.run()\napp.config.update(DEBUG=True)\n";
+        let m = model(text);
+        assert_eq!(
+            qualname_of(&m, "app.run").as_deref(),
+            Some("flask.Flask.run")
+        );
+        assert_eq!(
+            qualname_of(&m, "app.config.update").as_deref(),
+            Some("flask.Flask.config.update")
+        );
+        let update = nth_call(&m, "app.config.update", 0);
+        assert_eq!(
+            update.keyword("DEBUG").map(|a| &a.value),
+            Some(&Literal::Bool(true))
+        );
+        assert_eq!(m.app_objects.len(), 1);
+        let app = &m.app_objects[0];
+        assert_eq!(app.name, "app");
+        assert_eq!(app.qualname, "flask.Flask");
+        assert_eq!(app.kind, AppKind::Wsgi);
+        assert_eq!(slice(text, app.span), "app = Flask(__name__)");
+        assert_eq!(slice(text, app.name_span), "app");
+        assert_eq!(app.function, None);
+    }
+
+    #[test]
+    fn app_objects_of_each_framework() {
+        let text = "\
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from quart import Quart
+from django.core.wsgi import get_wsgi_application
+from django.core.asgi import get_asgi_application
+api = FastAPI()
+star = Starlette(debug=True)
+q = Quart(__name__)
+application = get_wsgi_application()
+asgi = get_asgi_application()
+def create_app():
+    inner = FastAPI()
+    return inner
+other = dict()
+";
+        let m = model(text);
+        let apps: Vec<(&str, &str, AppKind, bool)> = m
+            .app_objects
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.qualname.as_str(),
+                    a.kind,
+                    a.function.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            apps,
+            [
+                ("api", "fastapi.FastAPI", AppKind::Asgi, false),
+                (
+                    "star",
+                    "starlette.applications.Starlette",
+                    AppKind::Asgi,
+                    false
+                ),
+                ("q", "quart.Quart", AppKind::Asgi, false),
+                (
+                    "application",
+                    "django.core.wsgi.get_wsgi_application",
+                    AppKind::Wsgi,
+                    false
+                ),
+                (
+                    "asgi",
+                    "django.core.asgi.get_asgi_application",
+                    AppKind::Asgi,
+                    false
+                ),
+                ("inner", "fastapi.FastAPI", AppKind::Asgi, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn rebinding_to_unknown_is_silent() {
+        let text = "\
+import requests
+s = requests.Session()
+s = make()
+s.get(u)
+r = requests
+r = 3
+r.get(u)
+def f(s):
+    s.get(u)
+for s in xs:
+    s.post(u)
+";
+        let m = model(text);
+        assert_eq!(nth_call(&m, "s.get", 0).qualname, None);
+        assert_eq!(nth_call(&m, "r.get", 0).qualname, None);
+        assert_eq!(nth_call(&m, "s.get", 1).qualname, None);
+        assert_eq!(nth_call(&m, "s.post", 0).qualname, None);
+    }
+
+    #[test]
+    fn binding_preceding_the_use_counts() {
+        let text = "\
+import requests
+s = requests.Session()
+s.get(a)
+import httpx
+s = httpx.Client()
+s.get(b)
+";
+        let m = model(text);
+        assert_eq!(
+            nth_call(&m, "s.get", 0).qualname.as_deref(),
+            Some("requests.Session.get")
+        );
+        assert_eq!(
+            nth_call(&m, "s.get", 1).qualname.as_deref(),
+            Some("httpx.Client.get")
+        );
+    }
+
+    #[test]
+    fn self_rebinding_uses_previous_value() {
+        let m = model("import a\nx = a.B()\nx = x.child()\nx.run()\n");
+        assert_eq!(qualname_of(&m, "x.run").as_deref(), Some("a.B.child.run"));
+    }
+
+    #[test]
+    fn function_scopes() {
+        let text = "\
+import requests
+def uses_module_binding():
+    requests.get(u)
+def shadows_locally():
+    requests = make()
+    requests.get(u)
+def binds_after_use():
+    requests.get(u)
+    requests = 1
+def imports_locally():
+    import httpx as requests
+    requests.get(u)
+def reads_later_module_binding():
+    later.get(u)
+later = requests.Session()
+requests.get(u)
+";
+        let m = model(text);
+        let get = |n| nth_call(&m, "requests.get", n).qualname.as_deref();
+        assert_eq!(get(0), Some("requests.get"));
+        assert_eq!(get(1), None);
+        assert_eq!(get(2), None);
+        assert_eq!(get(3), Some("httpx.get"));
+        assert_eq!(get(4), Some("requests.get"), "local import does not leak");
+        assert_eq!(
+            qualname_of(&m, "later.get").as_deref(),
+            Some("requests.Session.get")
+        );
+        assert_eq!(m.imports[1].function, Some(FunctionId(3)));
+    }
+
+    #[test]
+    fn closures_and_classes() {
+        let text = "\
+import requests
+def outer():
+    s = requests.Session()
+    def inner():
+        s.get(u)
+    return inner
+class C:
+    r = requests
+    r.get(u)
+    def method(self):
+        r.get(u)
+";
+        let m = model(text);
+        assert_eq!(
+            qualname_of(&m, "s.get").as_deref(),
+            Some("requests.Session.get")
+        );
+        assert_eq!(
+            nth_call(&m, "r.get", 0).qualname.as_deref(),
+            Some("requests.get")
+        );
+        assert!(nth_call(&m, "r.get", 0).in_class);
+        // Class attributes are not visible from methods.
+        assert_eq!(nth_call(&m, "r.get", 1).qualname, None);
+        assert!(
+            m.functions
+                .iter()
+                .any(|f| f.name == "method" && f.is_method)
+        );
+    }
+
+    #[test]
+    fn global_declaration_binds_module_name() {
+        let text = "\
+import requests
+client = None
+def setup():
+    global client
+    client = requests.Session()
+def use():
+    client.get(u)
+";
+        let m = model(text);
+        assert_eq!(
+            qualname_of(&m, "client.get").as_deref(),
+            Some("requests.Session.get")
+        );
+    }
+
+    #[test]
+    fn comprehension_variables_do_not_leak() {
+        let text = "import requests as r\n[r.get(x) for r in clients]\nr.get(y)\n";
+        let m = model(text);
+        assert_eq!(nth_call(&m, "r.get", 0).qualname, None);
+        assert_eq!(
+            nth_call(&m, "r.get", 1).qualname.as_deref(),
+            Some("requests.get")
+        );
+    }
+
+    #[test]
+    fn builtins_resolve_unless_rebound() {
+        let text = "\
+open(p)
+print(x)
+input()
+def f(open):
+    open(p)
+from io import open
+open(q)
+def print(*a):
+    pass
+print(y)
+unknown_name()
+";
+        let m = model(text);
+        assert_eq!(
+            nth_call(&m, "open", 0).qualname.as_deref(),
+            Some("builtins.open")
+        );
+        assert_eq!(
+            nth_call(&m, "print", 0).qualname.as_deref(),
+            Some("builtins.print")
+        );
+        assert_eq!(
+            nth_call(&m, "input", 0).qualname.as_deref(),
+            Some("builtins.input")
+        );
+        assert_eq!(nth_call(&m, "open", 1).qualname, None);
+        assert_eq!(nth_call(&m, "open", 2).qualname.as_deref(), Some("io.open"));
+        assert_eq!(nth_call(&m, "print", 1).qualname, None);
+        assert_eq!(nth_call(&m, "unknown_name", 0).qualname, None);
+    }
+
+    #[test]
+    fn module_defs_and_classes_are_unresolved() {
+        let m = model("def helper():\n    pass\nclass K:\n    pass\nhelper()\nK()\n");
+        assert_eq!(qualname_of(&m, "helper"), None);
+        assert_eq!(qualname_of(&m, "K"), None);
+    }
+
+    #[test]
+    fn plain_aliases_of_imported_names() {
+        let m = model("import requests\nfetch = requests.get\nfetch(u)\n");
+        assert_eq!(qualname_of(&m, "fetch").as_deref(), Some("requests.get"));
+    }
+
+    #[test]
+    fn literal_values() {
+        let text = r#"f(True, False, None, 42, -1, +3, 0x1F, 1_000, 2.5, -0.5, 2j, "s", 's', r"a\n", b"x", u"u", f"x{y}", "a" "b", "tab\tend", """tri""", name, [1, "a"], ("x",), 99999999999999999999, (7))"#;
+        let m = model(text);
+        let values: Vec<&Literal> = nth_call(&m, "f", 0)
+            .arguments
+            .iter()
+            .map(|a| &a.value)
+            .collect();
+        assert_eq!(
+            values,
+            [
+                &Literal::Bool(true),
+                &Literal::Bool(false),
+                &Literal::None,
+                &Literal::Int(42),
+                &Literal::Int(-1),
+                &Literal::Int(3),
+                &Literal::Int(31),
+                &Literal::Int(1000),
+                &Literal::Float(2.5),
+                &Literal::Float(-0.5),
+                &Literal::Other,
+                &Literal::Str("s".into()),
+                &Literal::Str("s".into()),
+                &Literal::Str(r"a\n".into()),
+                &Literal::Other,
+                &Literal::Str("u".into()),
+                &Literal::Other,
+                &Literal::Other,
+                &Literal::Str("tab\tend".into()),
+                &Literal::Str("tri".into()),
+                &Literal::Other,
+                &Literal::List(vec![Literal::Int(1), Literal::Str("a".into())]),
+                &Literal::List(vec![Literal::Str("x".into())]),
+                &Literal::Other,
+                &Literal::Int(7),
+            ]
+        );
+    }
+
+    #[test]
+    fn string_escapes() {
+        assert_eq!(
+            parse_string(r#""a\x41\u00e9\101\'\"\\q""#),
+            Literal::Str("aAéA'\"\\\\q".replace("\\\\", "\\"))
+        );
+        assert_eq!(parse_string(r#""\N{DASH}""#), Literal::Other);
+        assert_eq!(parse_string(r#""unterminated"#), Literal::Other);
+        assert_eq!(parse_string(r#"''"#), Literal::Str(String::new()));
+        assert_eq!(parse_string(r#"''''''"#), Literal::Str(String::new()));
+        assert_eq!(
+            parse_string("\"line\\\ncontinued\""),
+            Literal::Str("linecontinued".into())
+        );
+        assert_eq!(parse_string(r#"Rb"x""#), Literal::Other);
+    }
+
+    #[test]
+    fn arguments_keywords_positions_and_spans() {
+        let text = "g(a, *rest, 1, timeout=None, verify=False, **extra)  # trailing\n";
+        let m = model(text);
+        let call = nth_call(&m, "g", 0);
+        assert_eq!(
+            slice(text, call.span),
+            "g(a, *rest, 1, timeout=None, verify=False, **extra)"
+        );
+        assert_eq!(slice(text, call.callee_span), "g");
+        assert!(call.has_star_args);
+        assert!(call.has_star_kwargs);
+        let kinds: Vec<ArgumentKind> = call.arguments.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ArgumentKind::Positional,
+                ArgumentKind::ListSplat,
+                ArgumentKind::Positional,
+                ArgumentKind::Keyword,
+                ArgumentKind::Keyword,
+                ArgumentKind::DictSplat,
+            ]
+        );
+        assert_eq!(slice(text, call.positional(0).unwrap().span), "a");
+        assert_eq!(call.positional(1).unwrap().value, Literal::Int(1));
+        assert!(call.positional(2).is_none());
+        let timeout = call.keyword("timeout").unwrap();
+        assert_eq!(timeout.value, Literal::None);
+        assert_eq!(slice(text, timeout.span), "timeout=None");
+        assert_eq!(slice(text, timeout.keyword_span.unwrap()), "timeout");
+        assert_eq!(slice(text, timeout.value_span), "None");
+        assert_eq!(call.keyword("verify").unwrap().value, Literal::Bool(false));
+        assert_eq!(slice(text, call.arguments[1].value_span), "rest");
+        assert_eq!(slice(text, call.arguments[5].span), "**extra");
+        assert!(call.keyword("missing").is_none());
+        let gen_call = model("sum(x for x in y)\n");
+        assert_eq!(gen_call.calls[0].arguments.len(), 1);
+    }
+
+    #[test]
+    fn comments_inside_argument_lists_are_skipped() {
+        let m = model("f(\n    1,  # one\n    2,\n)\n");
+        assert_eq!(m.calls[0].arguments.len(), 2);
+    }
+
+    #[test]
+    fn main_guard() {
+        let text = "\
+app.run()
+if __name__ == \"__main__\":
+    app.run()
+    if x:
+        nested()
+if '__main__' == __name__:
+    other()
+if (__name__ == '__main__'):
+    paren()
+else:
+    not_guarded()
+if __name__ != \"__main__\":
+    negated()
+def f():
+    if __name__ == \"__main__\":
+        in_function()
+";
+        let m = model(text);
+        assert!(!nth_call(&m, "app.run", 0).in_main_guard);
+        assert!(nth_call(&m, "app.run", 1).in_main_guard);
+        assert!(nth_call(&m, "nested", 0).in_main_guard);
+        assert!(nth_call(&m, "other", 0).in_main_guard);
+        assert!(nth_call(&m, "paren", 0).in_main_guard);
+        assert!(!nth_call(&m, "not_guarded", 0).in_main_guard);
+        assert!(!nth_call(&m, "negated", 0).in_main_guard);
+        assert!(!nth_call(&m, "in_function", 0).in_main_guard);
+    }
+
+    #[test]
+    fn expression_statements_and_await() {
+        let text = "\
+import asyncio
+async def main():
+    asyncio.create_task(work())
+    task = asyncio.create_task(work())
+    await asyncio.sleep(1)
+    (asyncio.ensure_future(x))
+    tasks.add(asyncio.create_task(work()))
+";
+        let m = model(text);
+        let create = |n| nth_call(&m, "asyncio.create_task", n);
+        assert!(create(0).is_expression_statement);
+        assert!(!create(1).is_expression_statement);
+        assert!(!create(2).is_expression_statement);
+        let sleep = nth_call(&m, "asyncio.sleep", 0);
+        assert!(sleep.awaited);
+        assert!(!sleep.is_expression_statement);
+        assert!(!create(0).awaited);
+        assert!(nth_call(&m, "asyncio.ensure_future", 0).is_expression_statement);
+        assert!(nth_call(&m, "work", 0).function.is_some());
+    }
+
+    #[test]
+    fn async_context_nested_def_and_lambda() {
+        let text = "\
+import time
+async def handler():
+    time.sleep(1)
+    def helper():
+        time.sleep(2)
+    callback = lambda: time.sleep(3)
+    await loop.run_in_executor(None, lambda: time.sleep(4))
+def sync():
+    time.sleep(5)
+";
+        let m = model(text);
+        let sleep = |n| nth_call(&m, "time.sleep", n);
+        assert!(m.in_async_context(sleep(0)));
+        assert!(!m.in_async_context(sleep(1)));
+        assert!(!m.in_async_context(sleep(2)));
+        assert!(!m.in_async_context(sleep(3)));
+        assert!(!m.in_async_context(sleep(4)));
+        let chain: Vec<(&str, bool, bool)> = m
+            .enclosing_functions(sleep(2))
+            .map(|f| (f.name.as_str(), f.is_async, f.is_lambda))
+            .collect();
+        assert_eq!(chain, [("<lambda>", false, true), ("handler", true, false)]);
+        let helper = m.functions.iter().find(|f| f.name == "helper").unwrap();
+        assert_eq!(helper.parent, Some(FunctionId(0)));
+        assert_eq!(slice(text, helper.name_span), "helper");
+        assert!(slice(text, helper.span).starts_with("def helper():"));
+        let lambda = m.functions.iter().find(|f| f.is_lambda).unwrap();
+        assert_eq!(slice(text, lambda.name_span), "lambda");
+        assert_eq!(slice(text, lambda.span), "lambda: time.sleep(3)");
+        assert_eq!(m.enclosing_functions(sleep(3)).count(), 2);
+        assert_eq!(m.function(sleep(4).function.unwrap()).name, "sync");
+    }
+
+    #[test]
+    fn default_values_and_decorators_run_in_enclosing_scope() {
+        let text = "\
+import requests
+@decorate(requests.get(u))
+def f(x=requests.post(u), s=requests.Session()):
+    s.get(u)
+";
+        let m = model(text);
+        assert_eq!(nth_call(&m, "requests.get", 0).function, None);
+        assert_eq!(nth_call(&m, "requests.post", 0).function, None);
+        assert_eq!(
+            nth_call(&m, "requests.post", 0).qualname.as_deref(),
+            Some("requests.post")
+        );
+        // A parameter is unknown whatever its default.
+        assert_eq!(nth_call(&m, "s.get", 0).qualname, None);
+        assert_eq!(nth_call(&m, "s.get", 0).function, Some(FunctionId(0)));
+    }
+
+    #[test]
+    fn decorators_and_routes() {
+        let text = "\
+import functools
+from fastapi import FastAPI, APIRouter
+from flask import Flask, Blueprint
+app = FastAPI()
+router = APIRouter(prefix=\"/api\")
+web = Flask(__name__)
+bp = Blueprint(\"bp\", __name__, url_prefix=\"/bp\")
+
+@app.get(\"/ready\")
+async def ready():
+    return {}
+
+@router.post(\"/items\")
+@functools.cache
+def items():
+    pass
+
+@web.route(\"/healthz\")
+def healthz():
+    print(\"hit\")
+
+@web.route(\"/form\", methods=[\"get\", \"POST\"])
+def form():
+    pass
+
+@bp.route(\"/x\")
+def in_blueprint():
+    pass
+
+@app.api_route(path=\"/any\", methods=[\"PUT\"])
+def any_route():
+    pass
+
+@app.get(path_variable)
+def dynamic():
+    pass
+
+@other.get(\"/not-an-app\")
+def not_a_route():
+    pass
+";
+        let m = model(text);
+        let ready = &m.functions[0];
+        assert!(ready.is_async);
+        assert_eq!(ready.decorators.len(), 1);
+        let decorator = &ready.decorators[0];
+        assert_eq!(decorator.qualname.as_deref(), Some("fastapi.FastAPI.get"));
+        assert_eq!(decorator.text, "app.get(\"/ready\")");
+        assert_eq!(slice(text, decorator.span), "@app.get(\"/ready\")");
+        let call = m.call(decorator.call.unwrap());
+        assert_eq!(
+            call.positional(0).unwrap().value,
+            Literal::Str("/ready".into())
+        );
+        assert_eq!(call.function, None);
+        let items = &m.functions[1];
+        assert_eq!(
+            items.decorators[1].qualname.as_deref(),
+            Some("functools.cache")
+        );
+        assert_eq!(items.decorators[1].call, None);
+        let routes: Vec<(&str, Vec<&str>, &str)> = m
+            .routes
+            .iter()
+            .map(|r| {
+                (
+                    r.path.as_str(),
+                    r.methods.iter().map(String::as_str).collect(),
+                    m.function(r.function).name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                ("/ready", vec!["GET"], "ready"),
+                ("/api/items", vec!["POST"], "items"),
+                ("/healthz", vec!["GET"], "healthz"),
+                ("/form", vec!["GET", "POST"], "form"),
+                ("/bp/x", vec!["GET"], "in_blueprint"),
+                ("/any", vec!["PUT"], "any_route"),
+            ]
+        );
+        assert_eq!(slice(text, m.routes[0].path_span), "\"/ready\"");
+        assert_eq!(slice(text, m.routes[0].span), "@app.get(\"/ready\")");
+        // print inside a route handler: its enclosing function carries the decorator.
+        let print = nth_call(&m, "print", 0);
+        let handler = m.enclosing_functions(print).next().unwrap();
+        assert_eq!(
+            handler.decorators[0].qualname.as_deref(),
+            Some("flask.Flask.route")
+        );
+    }
+
+    #[test]
+    fn assignments() {
+        let text = "\
+from flask import Flask
+import os
+app = Flask(__name__)
+DEBUG = True
+app.debug = True
+app.config[\"DEBUG\"] = True
+x: int = 3
+y: int
+count += 1
+a = b = \"same\"
+first, second = 1, 2
+SECRET = os.environ.get(\"SECRET\", \"dev\")
+class Settings:
+    LEVEL = -2
+def f():
+    local = None
+if __name__ == \"__main__\":
+    PORT = 8000
+";
+        let m = model(text);
+        let find = |target_text: &str| {
+            m.assignments
+                .iter()
+                .find(|a| slice(text, a.target_span) == target_text)
+                .unwrap_or_else(|| panic!("no assignment to {target_text}"))
+        };
+        let debug = find("DEBUG");
+        assert_eq!(debug.target, AssignTarget::Name("DEBUG".into()));
+        assert_eq!(debug.value, Literal::Bool(true));
+        assert_eq!(slice(text, debug.span), "DEBUG = True");
+        assert_eq!(slice(text, debug.value_span), "True");
+        assert_eq!(debug.function, None);
+        assert_eq!(
+            find("app.debug").target,
+            AssignTarget::Attribute {
+                object_qualname: Some("flask.Flask".into()),
+                object_text: "app".into(),
+                attr: "debug".into(),
+            }
+        );
+        assert_eq!(
+            find("app.config[\"DEBUG\"]").target,
+            AssignTarget::Subscript {
+                object_qualname: Some("flask.Flask.config".into()),
+                object_text: "app.config".into(),
+                key: Literal::Str("DEBUG".into()),
+            }
+        );
+        assert_eq!(find("x").value, Literal::Int(3));
+        assert!(
+            m.assignments
+                .iter()
+                .all(|a| slice(text, a.target_span) != "y")
+        );
+        let count = find("count");
+        assert!(count.augmented);
+        assert_eq!(count.value, Literal::Int(1));
+        assert_eq!(find("a").value, Literal::Str("same".into()));
+        assert_eq!(slice(text, find("b").span), "a = b = \"same\"");
+        assert!(
+            m.assignments
+                .iter()
+                .all(|a| slice(text, a.target_span) != "first")
+        );
+        let secret = find("SECRET");
+        assert_eq!(secret.value, Literal::Other);
+        let call = m.call(secret.value_call.unwrap());
+        assert_eq!(call.qualname.as_deref(), Some("os.environ.get"));
+        assert_eq!(
+            call.positional(1).unwrap().value,
+            Literal::Str("dev".into())
+        );
+        let level = find("LEVEL");
+        assert!(level.in_class);
+        assert_eq!(level.value, Literal::Int(-2));
+        assert_eq!(find("local").function, Some(FunctionId(0)));
+        assert_eq!(find("local").value, Literal::None);
+        assert!(find("PORT").in_main_guard);
+        assert!(!debug.in_main_guard);
+    }
+
+    #[test]
+    fn list_literal_assignment() {
+        let m = model("ALLOWED_HOSTS = [\"*\"]  # all\n");
+        assert_eq!(
+            m.assignments[0].value,
+            Literal::List(vec![Literal::Str("*".into())])
+        );
+    }
+
+    #[test]
+    fn syntax_error_still_yields_calls_after_it() {
+        let text = "import requests\ndef broken(:\n    pass\nrequests.get(u)\nx = (\n";
+        let m = model(text);
+        assert!(m.syntax_error.is_some());
+        let get = m
+            .calls_to("requests.get")
+            .next()
+            .expect("call after the error");
+        assert_eq!(slice(text, get.span), "requests.get(u)");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let depth = 5000;
+        let text = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+        let m = model(&text);
+        assert_eq!(m.assignments.len(), 1);
+        let text = format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+        let m = model(&text);
+        assert!(matches!(m.assignments[0].value, Literal::List(_)));
+        let text = format!("f({}x{})\n", "g(".repeat(depth), ")".repeat(depth));
+        let m = model(&text);
+        assert_eq!(m.calls.len(), depth + 1);
+        let mut nested_defs = String::new();
+        for level in 0..300 {
+            nested_defs.push_str(&" ".repeat(level));
+            nested_defs.push_str("def f():\n");
+        }
+        nested_defs.push_str(&" ".repeat(300));
+        nested_defs.push_str("open(p)\n");
+        let m = model(&nested_defs);
+        assert_eq!(m.functions.len(), 300);
+        assert_eq!(m.calls[0].qualname.as_deref(), Some("builtins.open"));
+        assert_eq!(m.enclosing_functions(&m.calls[0]).count(), 300);
+        let chain = format!("import a\na{}()\n", ".b".repeat(depth));
+        let m = model(&chain);
+        assert_eq!(
+            m.calls[0].qualname.as_ref().map(String::len),
+            Some(1 + 2 * depth)
+        );
+    }
+
+    #[test]
+    fn empty_and_garbage_input() {
+        let m = model("");
+        assert!(m.calls.is_empty());
+        assert_eq!(m.syntax_error, None);
+        let m = model(")))(((\n\0\u{feff}é = = =\n");
+        assert!(m.syntax_error.is_some());
+    }
+}
