@@ -941,6 +941,14 @@ impl<'a> Builder<'a> {
         } else if kind == g.identifier || kind == g.comment || kind == g.integer || kind == g.float
         {
             return false;
+        } else if kind == g.string {
+            // Only f-strings (and t-strings) hold expressions; the children of any other
+            // string are its quotes and content, not worth the cursor's time.
+            return self
+                .text_of(node)
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
         } else if kind == g.expression_statement {
             self.enter_expression_statement(node);
         } else if kind == g.await_ {
