@@ -7,7 +7,7 @@ use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
 use crate::kind::{ArtifactKind, classify, is_gunicorn_config};
 use crate::lang::python::PythonParser;
-use crate::model::command::{Invocation, Program, recognize};
+use crate::model::command::{Invocation, Program, recognize_in};
 use crate::model::container::ContainerSpec;
 use crate::model::facts::{DevServerStart, FileFacts, ProjectFacts, ScriptRun, ScriptTarget};
 use crate::model::python::{Literal, Module};
@@ -268,7 +268,7 @@ fn check_containers(
 ) {
     let invocations: Vec<Invocation> = containers
         .iter()
-        .flat_map(|spec| recognize(&spec.command_words().cloned().collect::<Vec<_>>()))
+        .flat_map(|spec| recognize_in(&spec.command_words().cloned().collect::<Vec<_>>(), Some(&file.text)))
         .collect();
     let servers: Vec<ServerSettings> = invocations.iter().filter_map(server::from_invocation).collect();
     for (id, check) in plan.checks() {
