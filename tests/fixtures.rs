@@ -123,13 +123,22 @@ fn every_rule_has_fixtures_with_flagged_and_clean_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut problems = Vec::new();
     for rule in &prodlint::rules::registry().rules {
-        let dir = root.join(rule.meta.id);
-        if !dir.is_dir() {
-            problems.push(format!("{}: no fixtures/{}/", rule.meta.id, rule.meta.id));
+        // One rule's cases: fixtures/<ID>/, and project cases fixtures/project/<ID>-*/.
+        let mut dirs: Vec<PathBuf> = vec![root.join(rule.meta.id)];
+        if let Ok(entries) = std::fs::read_dir(root.join("project")) {
+            dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{}-", rule.meta.id)))
+            }));
+        }
+        dirs.retain(|d| d.is_dir());
+        if dirs.is_empty() {
+            problems.push(format!("{}: no fixtures/{}/ nor fixtures/project/{}-*/", rule.meta.id, rule.meta.id, rule.meta.id));
             continue;
         }
         let mut files = Vec::new();
-        files_under(&dir, &mut files);
+        for dir in &dirs {
+            files_under(dir, &mut files);
+        }
         let flagged = files.iter().flat_map(|f| expectations(f, "")).any(|e| e.2 == rule.meta.id);
         if !flagged {
             problems.push(format!("{}: no fixture line expects it", rule.meta.id));
