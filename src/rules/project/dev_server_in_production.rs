@@ -15,8 +15,8 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
             out.report(
                 run.anchor.clone(),
                 format!(
-                    "`{}` serves with the development server: {} calls `{}` at line {}",
-                    run.command_text, module.path, start.what, start.line
+                    "`{}` serves with Flask's development server: `{}` at {}:{} starts it",
+                    run.command_text, start.what, module.path, start.line
                 ),
             );
         }
