@@ -82,7 +82,11 @@ const CONFIG_NAMES: &[&str] = &["prodlint.toml", ".prodlint.toml", "pyproject.to
 /// Finds the config for `start` (a file or folder) by walking up its ancestors.
 pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigError> {
     let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    let mut dir = if absolute.is_dir() { Some(absolute.as_path()) } else { absolute.parent() };
+    let mut dir = if absolute.is_dir() {
+        Some(absolute.as_path())
+    } else {
+        absolute.parent()
+    };
     while let Some(d) = dir {
         for name in CONFIG_NAMES {
             let candidate = d.join(name);
@@ -103,15 +107,16 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     if is_pyproject {
-        let project: PyProject =
-            toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let project: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         match project.tool.and_then(|t| t.prodlint) {
             None => Ok(None),
             // Re-read the section from the original text so errors point at real lines.
             Some(_) => parse_pyproject_section(path, &text).map(Some),
         }
     } else {
-        toml::from_str(&text).map(Some).map_err(|e| toml_error(path, &text, &e))
+        toml::from_str(&text)
+            .map(Some)
+            .map_err(|e| toml_error(path, &text, &e))
     }
 }
 
@@ -137,7 +142,12 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
         Some(span) => {
             let index = crate::source::LineIndex::new(text);
             let at = index.line_col(text, span.start);
-            ConfigError(format!("{}:{}:{}: invalid config: {message}", path.display(), at.line, at.column))
+            ConfigError(format!(
+                "{}:{}:{}: invalid config: {message}",
+                path.display(),
+                at.line,
+                at.column
+            ))
         }
         None => ConfigError(format!("{}: invalid config: {message}", path.display())),
     }
@@ -154,7 +164,9 @@ impl Settings {
             Some((path, file)) => (Some(path), file),
             None => (None, ConfigFile::default()),
         };
-        let origin = source.as_ref().map_or("command line".to_string(), |p| p.display().to_string());
+        let origin = source
+            .as_ref()
+            .map_or("command line".to_string(), |p| p.display().to_string());
         let root = source
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -179,18 +191,24 @@ impl Settings {
 
         let mut severity: Vec<Severity> = registry.rules.iter().map(|r| r.meta.severity).collect();
         for (key, level) in &file.severity {
-            let rule = registry
-                .find(key)
-                .ok_or_else(|| ConfigError(format!("{origin}: [severity] names unknown rule `{key}`")))?;
+            let rule = registry.find(key).ok_or_else(|| {
+                ConfigError(format!("{origin}: [severity] names unknown rule `{key}`"))
+            })?;
             let level = Severity::parse(level).ok_or_else(|| {
-                ConfigError(format!("{origin}: [severity] {key} = `{level}`: expected note, warning or error"))
+                ConfigError(format!(
+                    "{origin}: [severity] {key} = `{level}`: expected note, warning or error"
+                ))
             })?;
             if let Some(i) = registry.index_of(rule.meta.id) {
                 severity[i] = level;
             }
         }
 
-        let exclude_globs: Vec<&String> = file.exclude.iter().chain(cli.extend_exclude.iter()).collect();
+        let exclude_globs: Vec<&String> = file
+            .exclude
+            .iter()
+            .chain(cli.extend_exclude.iter())
+            .collect();
         let exclude = build_globs(&exclude_globs, &origin)?;
 
         let mut per_file_ignores = Vec::new();
@@ -206,12 +224,22 @@ impl Settings {
         let fail_on = match (cli.fail_on, &file.fail_on) {
             (Some(level), _) => level,
             (None, Some(text)) => Severity::parse(text).ok_or_else(|| {
-                ConfigError(format!("{origin}: fail-on = `{text}`: expected note, warning or error"))
+                ConfigError(format!(
+                    "{origin}: fail-on = `{text}`: expected note, warning or error"
+                ))
             })?,
             (None, None) => Severity::Warning,
         };
 
-        Ok(Settings { enabled, severity, exclude, per_file_ignores, root, fail_on, source })
+        Ok(Settings {
+            enabled,
+            severity,
+            exclude,
+            per_file_ignores,
+            root,
+            fail_on,
+            source,
+        })
     }
 
     /// Is rule `index` ignored for the file at `path` (relative to the config root)?
@@ -241,9 +269,12 @@ fn build_globs(globs: &[&String], origin: &str) -> Result<GlobSet, ConfigError> 
             vec![format!("**/{trimmed}"), format!("**/{trimmed}/**")]
         };
         for p in patterns {
-            let g = Glob::new(&p).map_err(|e| ConfigError(format!("{origin}: bad glob `{glob}`: {e}")))?;
+            let g = Glob::new(&p)
+                .map_err(|e| ConfigError(format!("{origin}: bad glob `{glob}`: {e}")))?;
             builder.add(g);
         }
     }
-    builder.build().map_err(|e| ConfigError(format!("{origin}: bad globs: {e}")))
+    builder
+        .build()
+        .map_err(|e| ConfigError(format!("{origin}: bad globs: {e}")))
 }

@@ -60,7 +60,12 @@ impl<'a> Emitter<'a> {
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
         self.out.push((
             self.rule,
-            Finding { span, message: message.into(), help: None, secret: None },
+            Finding {
+                span,
+                message: message.into(),
+                help: None,
+                secret: None,
+            },
         ));
         &mut self.out.last_mut().expect("just pushed").1
     }
@@ -106,7 +111,10 @@ const SNIPPET_MAX_LINES: usize = 6;
 impl Anchor {
     /// Locates `span` in `file`; every byte range in `secrets` is masked in the snippet.
     pub fn new(file: &SourceFile, span: Span, secrets: &[Span]) -> Self {
-        let span = Span::new(span.start.min(file.text.len()), span.end.min(file.text.len()));
+        let span = Span::new(
+            span.start.min(file.text.len()),
+            span.end.min(file.text.len()),
+        );
         let start = file.line_col(span.start);
         let end = file.line_col(span.end);
         let first = start.line - 1;
@@ -124,7 +132,12 @@ impl Anchor {
             span,
             start,
             end,
-            snippet: Snippet { first_line: start.line, text, start: snippet_start, end: snippet_end },
+            snippet: Snippet {
+                first_line: start.line,
+                text,
+                start: snippet_start,
+                end: snippet_end,
+            },
         }
     }
 }

@@ -12,7 +12,11 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct MissingPath(pub PathBuf);
 
-pub fn discover(targets: &[PathBuf], settings: &Settings, threads: usize) -> Result<Vec<PathBuf>, MissingPath> {
+pub fn discover(
+    targets: &[PathBuf],
+    settings: &Settings,
+    threads: usize,
+) -> Result<Vec<PathBuf>, MissingPath> {
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let found = Mutex::new(Vec::new());
     for target in targets {
@@ -36,7 +40,9 @@ pub fn discover(targets: &[PathBuf], settings: &Settings, threads: usize) -> Res
             let found = &found;
             let root = &root;
             Box::new(move |entry| {
-                let Ok(entry) = entry else { return WalkState::Continue };
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
                 let path = entry.path();
                 if is_excluded(path, root, settings) {
                     return if entry.file_type().is_some_and(|t| t.is_dir()) {
@@ -62,7 +68,10 @@ pub fn discover(targets: &[PathBuf], settings: &Settings, threads: usize) -> Res
 /// globs are written against.
 pub fn relative_to_root(path: &Path, root: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    absolute.strip_prefix(root).map(Path::to_path_buf).unwrap_or(absolute)
+    absolute
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or(absolute)
 }
 
 fn is_excluded(path: &Path, root: &Path, settings: &Settings) -> bool {
@@ -71,5 +80,7 @@ fn is_excluded(path: &Path, root: &Path, settings: &Settings) -> bool {
 
 /// `./a/b` → `a/b`, so paths print the way users type them.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }

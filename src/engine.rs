@@ -51,8 +51,14 @@ impl KindPlan {
         let gate = if ungated || rules.is_empty() {
             None
         } else {
-            let words: Vec<&str> = rules.iter().flat_map(|&i| registry.rules[i].triggers.iter().copied()).collect();
-            AhoCorasick::builder().ascii_case_insensitive(true).build(words).ok()
+            let words: Vec<&str> = rules
+                .iter()
+                .flat_map(|&i| registry.rules[i].triggers.iter().copied())
+                .collect();
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .ok()
         };
         KindPlan { rules, gate }
     }
@@ -84,17 +90,33 @@ impl Plan {
     pub fn new(settings: &Settings) -> Plan {
         let registry = registry();
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
-            settings.enabled.iter().copied().filter(|&i| applies(&registry.rules[i].check)).collect()
+            settings
+                .enabled
+                .iter()
+                .copied()
+                .filter(|&i| applies(&registry.rules[i].check))
+                .collect()
         };
         Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
-            python: KindPlan::new(enabled(&|c| matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_)))),
+            python: KindPlan::new(enabled(&|c| {
+                matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_))
+            })),
             rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
             dockerfile: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Dockerfile(_) | Check::Container(_) | Check::Server(_) | Check::Project(_))
+                matches!(
+                    c,
+                    Check::Dockerfile(_)
+                        | Check::Container(_)
+                        | Check::Server(_)
+                        | Check::Project(_)
+                )
             })),
             kubernetes: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Container(_) | Check::Server(_) | Check::Project(_))
+                matches!(
+                    c,
+                    Check::Container(_) | Check::Server(_) | Check::Project(_)
+                )
             })),
             project: enabled(&|c| matches!(c, Check::Project(_))),
         }
@@ -114,14 +136,22 @@ struct Worker {
 pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<FileOutcome> {
     paths
         .par_iter()
-        .map_init(|| Worker { python: PythonParser::new() }, |worker, path| check_file(path, settings, plan, worker))
+        .map_init(
+            || Worker {
+                python: PythonParser::new(),
+            },
+            |worker, path| check_file(path, settings, plan, worker),
+        )
         .collect()
 }
 
 fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker) -> FileOutcome {
     let bytes = match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return note(path, &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20));
+            return note(
+                path,
+                &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20),
+            );
         }
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -140,7 +170,10 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     let kind = classify(path, &text);
     let file = SourceFile::new(path, text);
     let mut findings: Findings = Vec::new();
-    let mut facts = FileFacts { path: file.path_str(), ..Default::default() };
+    let mut facts = FileFacts {
+        path: file.path_str(),
+        ..Default::default()
+    };
 
     if plan.text.wants(&file.text) {
         for (id, check) in plan.text.checks() {
@@ -165,25 +198,58 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
 
     let (suppressions, bad) = Suppressions::scan(&file, kind.comment_leader());
     for b in bad {
-        findings.push((INVALID_SUPPRESSION, Finding { span: b.span, message: b.message, help: None, secret: None }));
+        findings.push((
+            INVALID_SUPPRESSION,
+            Finding {
+                span: b.span,
+                message: b.message,
+                help: None,
+                secret: None,
+            },
+        ));
     }
     let diagnostics = finish(&file, findings, &suppressions, settings);
     facts.suppressions = suppressions;
     let facts = (plan.collects_facts() && !facts.is_empty()).then_some(facts);
-    FileOutcome { diagnostics, facts, note: None, checked: true }
+    FileOutcome {
+        diagnostics,
+        facts,
+        note: None,
+        checked: true,
+    }
 }
 
-fn check_python(file: &SourceFile, plan: &Plan, worker: &mut Worker, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_python(
+    file: &SourceFile,
+    plan: &Plan,
+    worker: &mut Worker,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let Some(tree) = worker.python.parse(&file.text) else {
-        parse_error(file, findings, Span::point(0), "the Python parser gave up on this file".into());
+        parse_error(
+            file,
+            findings,
+            Span::point(0),
+            "the Python parser gave up on this file".into(),
+        );
         return;
     };
     let module = crate::model::python::build(&file.text, &tree);
     if let Some(span) = module.syntax_error {
-        parse_error(file, findings, span, "Python syntax error; the rest of the file is still checked".into());
+        parse_error(
+            file,
+            findings,
+            span,
+            "Python syntax error; the rest of the file is still checked".into(),
+        );
     }
-    let context = PythonFile { module: &module, source: file };
-    let gunicorn_settings = is_gunicorn_config(&file.path).then(|| server::from_gunicorn_conf(&module, file.text.len()));
+    let context = PythonFile {
+        module: &module,
+        source: file,
+    };
+    let gunicorn_settings = is_gunicorn_config(&file.path)
+        .then(|| server::from_gunicorn_conf(&module, file.text.len()));
     for (id, check) in plan.python.checks() {
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
@@ -204,9 +270,10 @@ fn check_python(file: &SourceFile, plan: &Plan, worker: &mut Worker, findings: &
 /// `uvicorn.run(..., reload=True)`.
 fn dev_server_starts(file: &SourceFile, module: &Module) -> Vec<DevServerStart> {
     let flask = module.calls_to("flask.Flask.run");
-    let uvicorn = module
-        .calls_to("uvicorn.run")
-        .filter(|c| c.keyword("reload").is_some_and(|a| a.value == Literal::Bool(true)));
+    let uvicorn = module.calls_to("uvicorn.run").filter(|c| {
+        c.keyword("reload")
+            .is_some_and(|a| a.value == Literal::Bool(true))
+    });
     flask
         .chain(uvicorn)
         .map(|call| DevServerStart {
@@ -220,7 +287,12 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
     let model = match crate::model::rust::parse_and_build(&file.text) {
         Ok(model) => model,
         Err((span, message)) => {
-            parse_error(file, findings, span, format!("Rust does not parse: {message}"));
+            parse_error(
+                file,
+                findings,
+                span,
+                format!("Rust does not parse: {message}"),
+            );
             return;
         }
     };
@@ -231,12 +303,25 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
     }
 }
 
-fn check_dockerfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_dockerfile(
+    file: &SourceFile,
+    plan: &Plan,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let dockerfile = crate::lang::dockerfile::parse(&file.text);
     if let Some(error) = dockerfile.errors.first() {
-        parse_error(file, findings, error.span, format!("Dockerfile does not parse: {}", error.message));
+        parse_error(
+            file,
+            findings,
+            error.span,
+            format!("Dockerfile does not parse: {}", error.message),
+        );
     }
-    let containers: Vec<ContainerSpec> = crate::model::dockerfile::final_stage_container(&dockerfile).into_iter().collect();
+    let containers: Vec<ContainerSpec> =
+        crate::model::dockerfile::final_stage_container(&dockerfile)
+            .into_iter()
+            .collect();
     for (id, check) in plan.dockerfile.checks() {
         if let Check::Dockerfile(check) = check {
             check(&dockerfile, &mut Emitter::new(findings, id));
@@ -245,13 +330,23 @@ fn check_dockerfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, fac
     check_containers(file, &containers, &plan.dockerfile, findings, facts);
 }
 
-fn check_kubernetes(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_kubernetes(
+    file: &SourceFile,
+    plan: &Plan,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let stream = crate::lang::yaml::parse(&file.text);
     // Helm templates often stop parsing after masking; a note per chart file is noise.
     if let Some((span, message)) = &stream.error
         && !stream.is_templated()
     {
-        parse_error(file, findings, *span, format!("YAML does not parse: {message}"));
+        parse_error(
+            file,
+            findings,
+            *span,
+            format!("YAML does not parse: {message}"),
+        );
     }
     let containers = crate::model::kubernetes::containers(&stream);
     check_containers(file, &containers, &plan.kubernetes, findings, facts);
@@ -268,9 +363,17 @@ fn check_containers(
 ) {
     let invocations: Vec<Invocation> = containers
         .iter()
-        .flat_map(|spec| recognize_in(&spec.command_words().cloned().collect::<Vec<_>>(), Some(&file.text)))
+        .flat_map(|spec| {
+            recognize_in(
+                &spec.command_words().cloned().collect::<Vec<_>>(),
+                Some(&file.text),
+            )
+        })
         .collect();
-    let servers: Vec<ServerSettings> = invocations.iter().filter_map(server::from_invocation).collect();
+    let servers: Vec<ServerSettings> = invocations
+        .iter()
+        .filter_map(server::from_invocation)
+        .collect();
     for (id, check) in plan.checks() {
         match check {
             Check::Container(check) => {
@@ -286,7 +389,11 @@ fn check_containers(
             _ => {}
         }
     }
-    let base_dir = file.path.parent().map(crate::source::display_path).unwrap_or_default();
+    let base_dir = file
+        .path
+        .parent()
+        .map(crate::source::display_path)
+        .unwrap_or_default();
     for invocation in &invocations {
         let target = match &invocation.program {
             Program::PythonScript { script } => ScriptTarget::Script(script.text.clone()),
@@ -310,7 +417,13 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
     for &i in &plan.project {
         let rule = &registry.rules[i];
         if let Check::Project(check) = rule.check {
-            check(&facts, &mut ProjectEmitter { out: &mut raw, rule: rule.meta.id });
+            check(
+                &facts,
+                &mut ProjectEmitter {
+                    out: &mut raw,
+                    rule: rule.meta.id,
+                },
+            );
         }
     }
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
@@ -322,7 +435,10 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
                 return None;
             }
             let line = finding.anchor.start.line - 1;
-            if facts.file(&finding.anchor.path).is_some_and(|f| f.suppressions.covers(id, line)) {
+            if facts
+                .file(&finding.anchor.path)
+                .is_some_and(|f| f.suppressions.covers(id, line))
+            {
                 return None;
             }
             Some(Diagnostic {
@@ -346,12 +462,25 @@ fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: 
     } else {
         span
     };
-    findings.push((PARSE_ERROR, Finding { span, message, help: None, secret: None }));
+    findings.push((
+        PARSE_ERROR,
+        Finding {
+            span,
+            message,
+            help: None,
+            secret: None,
+        },
+    ));
 }
 
 /// Turns raw findings into diagnostics: drops disabled, per-file-ignored and suppressed
 /// ones, applies severity overrides, resolves positions.
-fn finish(file: &SourceFile, findings: Findings, suppressions: &Suppressions, settings: &Settings) -> Vec<Diagnostic> {
+fn finish(
+    file: &SourceFile,
+    findings: Findings,
+    suppressions: &Suppressions,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let registry = registry();
     // Secrets found by any rule are masked in every snippet of the file, whatever rule
     // the snippet belongs to and whether the secret's own finding is reported.
@@ -381,7 +510,10 @@ fn finish(file: &SourceFile, findings: Findings, suppressions: &Suppressions, se
 }
 
 fn note(path: &Path, message: &str) -> FileOutcome {
-    FileOutcome { note: Some(format!("{}: {message}", path.display())), ..Default::default() }
+    FileOutcome {
+        note: Some(format!("{}: {message}", path.display())),
+        ..Default::default()
+    }
 }
 
 /// A NUL byte in the first 8 KiB marks a binary file (the heuristic git and ripgrep use).

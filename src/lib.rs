@@ -36,7 +36,10 @@ pub struct Report {
 impl Report {
     /// How many diagnostics have severity `level`.
     pub fn count(&self, level: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == level).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == level)
+            .count()
     }
 
     /// Does any diagnostic reach `threshold`?
@@ -64,7 +67,8 @@ impl std::fmt::Display for Error {
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
     let started = Instant::now();
     let threads = rayon::current_num_threads();
-    let paths = discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
+    let paths =
+        discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
     let plan = engine::Plan::new(settings);
     let outcomes = engine::run_files(&paths, settings, &plan);
 
@@ -81,5 +85,10 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     facts.files.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostics.extend(engine::run_project_rules(&plan, facts, settings));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(Report { diagnostics, files_checked, notes, elapsed: started.elapsed() })
+    Ok(Report {
+        diagnostics,
+        files_checked,
+        notes,
+        elapsed: started.elapsed(),
+    })
 }

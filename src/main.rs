@@ -16,7 +16,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let outcome = match cli.command {
@@ -35,13 +39,22 @@ fn main() -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
-    let targets = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let targets = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let config = if args.isolated {
         None
     } else if let Some(path) = &args.config {
         match config::load(path).map_err(|e| e.to_string())? {
             Some(file) => Some((path.clone(), file)),
-            None => return Err(format!("{}: has no [tool.prodlint] section", path.display())),
+            None => {
+                return Err(format!(
+                    "{}: has no [tool.prodlint] section",
+                    path.display()
+                ));
+            }
         }
     } else {
         config::discover(&targets[0]).map_err(|e| e.to_string())?
@@ -59,7 +72,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
-    let report = pool.install(|| prodlint::check(&targets, &settings)).map_err(|e| e.to_string())?;
+    let report = pool
+        .install(|| prodlint::check(&targets, &settings))
+        .map_err(|e| e.to_string())?;
 
     let color = args.format == Format::Human
         && args.output.is_none()
@@ -68,7 +83,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         && std::io::stdout().is_terminal();
     let rendered = report::render(&report, args.format, color);
     match &args.output {
-        Some(path) => std::fs::write(path, &rendered).map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
+        Some(path) => std::fs::write(path, &rendered)
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`prodlint | head`) is not an error worth a message.
@@ -99,11 +115,18 @@ fn list_rules(json: bool) -> Result<u8, String> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&items).unwrap_or_default()
+        );
         return Ok(0);
     }
     let slug_width = rules.iter().map(|r| r.meta.slug.len()).max().unwrap_or(0);
-    let category_width = rules.iter().map(|r| r.meta.category.len()).max().unwrap_or(0);
+    let category_width = rules
+        .iter()
+        .map(|r| r.meta.category.len())
+        .max()
+        .unwrap_or(0);
     for r in rules {
         println!(
             "{:<6} {:<slug_width$}  {:<category_width$}  {:<7}  {}",
@@ -124,7 +147,12 @@ fn explain(key: &str) -> Result<u8, String> {
     let m = &rule.meta;
     println!("{} {}", m.id, m.slug);
     println!();
-    println!("Category: {}   Default severity: {}   Applies to: {}", m.category, m.severity.as_str(), m.artifacts.join(", "));
+    println!(
+        "Category: {}   Default severity: {}   Applies to: {}",
+        m.category,
+        m.severity.as_str(),
+        m.artifacts.join(", ")
+    );
     println!();
     println!("{}", m.summary);
     println!();

@@ -20,7 +20,10 @@ impl Span {
 
     /// An empty span at `offset` (for findings about something absent).
     pub fn point(offset: usize) -> Self {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -33,12 +36,18 @@ impl Span {
 
     /// The span shifted right by `base` bytes (front-ends that parse a slice of a file).
     pub fn offset(self, base: usize) -> Self {
-        Span { start: self.start + base, end: self.end + base }
+        Span {
+            start: self.start + base,
+            end: self.end + base,
+        }
     }
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Self {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -83,7 +92,11 @@ impl LineIndex {
     /// The byte range of 0-based `line`, without its line terminator.
     pub fn line_span(&self, text: &str, line: usize) -> Span {
         let start = self.line_start(line);
-        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -105,7 +118,10 @@ impl LineIndex {
             end -= 1;
         }
         let column = text[start..end].chars().count() + 1;
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 
     /// Byte offset of a 0-based line and 0-based *character* column (what saphyr and
@@ -134,7 +150,11 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { path: path.into(), text, lines }
+        SourceFile {
+            path: path.into(),
+            text,
+            lines,
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -181,7 +201,13 @@ mod tests {
     fn line_span_strips_crlf() {
         let text = "one\r\ntwo";
         let idx = LineIndex::new(text);
-        assert_eq!(&text[idx.line_span(text, 0).start..idx.line_span(text, 0).end], "one");
-        assert_eq!(&text[idx.line_span(text, 1).start..idx.line_span(text, 1).end], "two");
+        assert_eq!(
+            &text[idx.line_span(text, 0).start..idx.line_span(text, 0).end],
+            "one"
+        );
+        assert_eq!(
+            &text[idx.line_span(text, 1).start..idx.line_span(text, 1).end],
+            "two"
+        );
     }
 }

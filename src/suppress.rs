@@ -40,16 +40,23 @@ impl Suppressions {
             let line = file.lines.line_of(at);
             let line_span = file.lines.line_span(&file.text, line);
             let before = &file.text[line_span.start..at];
-            let Some(comment_at) = before.rfind(comment_leader) else { continue };
+            let Some(comment_at) = before.rfind(comment_leader) else {
+                continue;
+            };
             // Only whitespace between the comment leader and the marker.
-            if !before[comment_at + comment_leader.len()..].trim().is_empty() {
+            if !before[comment_at + comment_leader.len()..]
+                .trim()
+                .is_empty()
+            {
                 continue;
             }
             let own_line = before[..comment_at].trim().is_empty();
             let after_start = at + MARKER.len();
             let after = &file.text[after_start..line_span.end];
             let trimmed = after.trim_start();
-            let Some(rest) = trimmed.strip_prefix("ignore") else { continue };
+            let Some(rest) = trimmed.strip_prefix("ignore") else {
+                continue;
+            };
             let rules = if let Some(list) = rest.strip_prefix('[') {
                 let Some(close) = list.find(']') else {
                     let offset = after_start + (after.len() - trimmed.len());
@@ -83,7 +90,11 @@ impl Suppressions {
             } else {
                 continue;
             };
-            entries.push(Suppression { line, own_line, rules });
+            entries.push(Suppression {
+                line,
+                own_line,
+                rules,
+            });
         }
         (Suppressions { entries }, bad)
     }

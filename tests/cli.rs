@@ -27,7 +27,11 @@ fn write(dir: &Path, rel: &str, text: &str) {
 /// A folder with one secret finding (error) in `app/settings.py`.
 fn project_with_secret() -> TempDir {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "app/settings.py", &format!("AWS_KEY = \"{FAKE_KEY}\"\nDEBUG = False\n"));
+    write(
+        dir.path(),
+        "app/settings.py",
+        &format!("AWS_KEY = \"{FAKE_KEY}\"\nDEBUG = False\n"),
+    );
     dir
 }
 
@@ -38,10 +42,18 @@ fn stdout_of(cmd: &mut Command) -> String {
 #[test]
 fn exit_code_is_1_with_findings_and_0_when_clean() {
     let dir = project_with_secret();
-    prodlint().current_dir(dir.path()).arg("check").assert().code(1);
+    prodlint()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(1);
     let clean = TempDir::new().expect("tempdir");
     write(clean.path(), "ok.py", "print('hello')\n");
-    prodlint().current_dir(clean.path()).assert().code(0).stderr(predicate::str::contains("no findings"));
+    prodlint()
+        .current_dir(clean.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("no findings"));
 }
 
 #[test]
@@ -50,29 +62,51 @@ fn fail_on_threshold_decides_the_exit_code() {
     // PL002 is a warning: fails at the default threshold, passes with --fail-on error.
     write(dir.path(), "a.py", "x = 1  # prodlint: ignore[NOPE1]\n");
     prodlint().current_dir(dir.path()).assert().code(1);
-    prodlint().current_dir(dir.path()).args(["--fail-on", "error"]).assert().code(0);
-    prodlint().current_dir(dir.path()).args(["--fail-on", "note", "--exit-zero"]).assert().code(0);
+    prodlint()
+        .current_dir(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
+    prodlint()
+        .current_dir(dir.path())
+        .args(["--fail-on", "note", "--exit-zero"])
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn usage_and_config_errors_exit_2() {
-    prodlint().arg("no/such/path").assert().code(2).stderr(predicate::str::contains("no such file"));
-    prodlint().args(["--format", "xml"]).assert().code(2);
-    prodlint().args(["--select", "NOPE999", "."]).assert().code(2).stderr(predicate::str::contains("NOPE999"));
-
-    let dir = project_with_secret();
-    write(dir.path(), "prodlint.toml", "select = [\"SC001\"]\ncolour = true\n");
     prodlint()
-        .current_dir(dir.path())
+        .arg("no/such/path")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("prodlint.toml:2:1").and(predicate::str::contains("colour")));
+        .stderr(predicate::str::contains("no such file"));
+    prodlint().args(["--format", "xml"]).assert().code(2);
+    prodlint()
+        .args(["--select", "NOPE999", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NOPE999"));
+
+    let dir = project_with_secret();
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "select = [\"SC001\"]\ncolour = true\n",
+    );
+    prodlint().current_dir(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("prodlint.toml:2:1").and(predicate::str::contains("colour")),
+    );
 }
 
 #[test]
 fn concise_format_is_one_line_per_finding() {
     let dir = project_with_secret();
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "concise"]));
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise"]),
+    );
     assert_eq!(
         out,
         "app/settings.py:1:12: SC001 [provider-credential] AWS access key id `AKIA********` is written in the file\n"
@@ -82,25 +116,43 @@ fn concise_format_is_one_line_per_finding() {
 #[test]
 fn json_format_has_the_documented_fields() {
     let dir = project_with_secret();
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "json"]));
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "json"]),
+    );
     let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let items = value.as_array().expect("a list");
     assert_eq!(items.len(), 1);
     let d = &items[0];
     assert_eq!(d["path"], "app/settings.py");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(12)));
-    assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(1), Some(32)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(12))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(1), Some(32))
+    );
     assert_eq!(d["rule"], "SC001");
     assert_eq!(d["slug"], "provider-credential");
     assert_eq!(d["category"], "hardcoded-secret");
     assert_eq!(d["severity"], "error");
-    assert!(d["message"].as_str().is_some_and(|m| m.contains("AWS access key id")));
+    assert!(
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("AWS access key id"))
+    );
 }
 
 #[test]
 fn github_format_emits_workflow_commands() {
     let dir = project_with_secret();
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "github"]));
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "github"]),
+    );
     assert!(
         out.starts_with("::error file=app/settings.py,line=1,endLine=1,col=12,endColumn=32,title=SC001 provider-credential::"),
         "{out}"
@@ -125,7 +177,11 @@ fn output_flag_writes_the_report_to_a_file() {
 #[test]
 fn human_format_shows_rule_location_source_and_help() {
     let dir = project_with_secret();
-    let assert = prodlint().current_dir(dir.path()).arg("--no-color").assert().code(1);
+    let assert = prodlint()
+        .current_dir(dir.path())
+        .arg("--no-color")
+        .assert()
+        .code(1);
     let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
     assert!(out.contains("error[SC001]: AWS access key id"), "{out}");
     assert!(out.contains("app/settings.py:1:12"), "{out}");
@@ -133,11 +189,22 @@ fn human_format_shows_rule_location_source_and_help() {
     assert!(out.contains("^^^^^^^^^^^^^^^^^^^^"), "{out}");
     assert!(out.contains("help: revoke the credential"), "{out}");
     assert!(out.contains("provider-credential"), "{out}");
-    assert!(!out.contains('\u{1b}'), "--no-color output has escape codes");
+    assert!(
+        !out.contains('\u{1b}'),
+        "--no-color output has escape codes"
+    );
     let err = String::from_utf8(assert.get_output().stderr.clone()).expect("utf-8");
-    assert!(err.contains("Checked 1 file") && err.contains("1 error"), "{err}");
+    assert!(
+        err.contains("Checked 1 file") && err.contains("1 error"),
+        "{err}"
+    );
     // --quiet drops the summary.
-    prodlint().current_dir(dir.path()).arg("--quiet").assert().code(1).stderr("");
+    prodlint()
+        .current_dir(dir.path())
+        .arg("--quiet")
+        .assert()
+        .code(1)
+        .stderr("");
 }
 
 #[test]
@@ -146,13 +213,23 @@ fn secrets_never_appear_in_full_in_any_format() {
     write(
         dir.path(),
         "deploy/app.env",
-        &format!("AWS_ACCESS_KEY_ID={FAKE_KEY}\nDATABASE_URL=postgres://app:{FAKE_PASSWORD}@db/app  # prodlint: ignore[NOPE1]\n"),
+        &format!(
+            "AWS_ACCESS_KEY_ID={FAKE_KEY}\nDATABASE_URL=postgres://app:{FAKE_PASSWORD}@db/app  # prodlint: ignore[NOPE1]\n"
+        ),
     );
     for format in ["human", "concise", "json", "sarif", "github"] {
-        let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", format, "--no-color"]));
+        let out =
+            stdout_of(
+                prodlint()
+                    .current_dir(dir.path())
+                    .args(["--format", format, "--no-color"]),
+            );
         assert!(out.contains("SC001"), "{format}: {out}");
         assert!(!out.contains(FAKE_KEY), "{format} printed the key: {out}");
-        assert!(!out.contains(FAKE_PASSWORD), "{format} printed the password: {out}");
+        assert!(
+            !out.contains(FAKE_PASSWORD),
+            "{format} printed the password: {out}"
+        );
     }
 }
 
@@ -171,48 +248,102 @@ fn suppressions_on_the_line_and_the_line_above() {
              E = \"{FAKE_KEY}\"\n"
         ),
     );
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "concise"]));
-    let lines: Vec<&str> = out.lines().map(|l| l.split(": ").next().unwrap_or("")).collect();
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise"]),
+    );
+    let lines: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(": ").next().unwrap_or(""))
+        .collect();
     assert_eq!(lines, ["a.py:5:6", "a.py:6:6"], "{out}");
 }
 
 #[test]
 fn config_select_ignore_and_per_file_ignores() {
     let dir = project_with_secret();
-    write(dir.path(), "tests/test_keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
+    write(
+        dir.path(),
+        "tests/test_keys.py",
+        &format!("K = \"{FAKE_KEY}\"\n"),
+    );
     // per-file-ignores silences tests/ only.
-    write(dir.path(), "prodlint.toml", "[per-file-ignores]\n\"tests/**\" = [\"hardcoded-secret\"]\n");
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "concise"]));
-    assert!(out.contains("app/settings.py") && !out.contains("tests/"), "{out}");
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[per-file-ignores]\n\"tests/**\" = [\"hardcoded-secret\"]\n",
+    );
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise"]),
+    );
+    assert!(
+        out.contains("app/settings.py") && !out.contains("tests/"),
+        "{out}"
+    );
     // ignore by slug.
-    write(dir.path(), "prodlint.toml", "ignore = [\"provider-credential\"]\n");
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "ignore = [\"provider-credential\"]\n",
+    );
     prodlint().current_dir(dir.path()).assert().code(0);
     // exclude.
-    write(dir.path(), "prodlint.toml", "exclude = [\"app\", \"tests\"]\n");
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "exclude = [\"app\", \"tests\"]\n",
+    );
     prodlint().current_dir(dir.path()).assert().code(0);
     // the CLI's --select replaces the config's select.
     write(dir.path(), "prodlint.toml", "select = [\"PL\"]\n");
     prodlint().current_dir(dir.path()).assert().code(0);
-    prodlint().current_dir(dir.path()).args(["--select", "SC"]).assert().code(1);
+    prodlint()
+        .current_dir(dir.path())
+        .args(["--select", "SC"])
+        .assert()
+        .code(1);
     // severity override.
-    write(dir.path(), "prodlint.toml", "[severity]\nSC001 = \"note\"\n");
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[severity]\nSC001 = \"note\"\n",
+    );
     prodlint().current_dir(dir.path()).assert().code(0);
 }
 
 #[test]
 fn pyproject_tool_section_is_read_and_checked() {
     let dir = project_with_secret();
-    write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.prodlint]\nignore = [\"SC001\"]\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.prodlint]\nignore = [\"SC001\"]\n",
+    );
     prodlint().current_dir(dir.path()).assert().code(0);
-    write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.prodlint]\nignored = [\"SC001\"]\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.prodlint]\nignored = [\"SC001\"]\n",
+    );
     prodlint()
         .current_dir(dir.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("pyproject.toml:5:1"));
     // Found by walking up from a target deeper in the tree.
-    write(dir.path(), "pyproject.toml", "[tool.prodlint]\nignore = [\"SC001\"]\n");
-    prodlint().current_dir(dir.path()).arg("app").assert().code(0);
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.prodlint]\nignore = [\"SC001\"]\n",
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .arg("app")
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -220,7 +351,11 @@ fn discovery_honours_ignore_files_and_sees_hidden_files() {
     let dir = TempDir::new().expect("tempdir");
     let secret = format!("K={FAKE_KEY}\n");
     write(dir.path(), ".env.production", &secret);
-    write(dir.path(), ".github/workflows/deploy.yml", &format!("env:\n  KEY: {FAKE_KEY}\n"));
+    write(
+        dir.path(),
+        ".github/workflows/deploy.yml",
+        &format!("env:\n  KEY: {FAKE_KEY}\n"),
+    );
     write(dir.path(), "build/generated.py", &secret);
     write(dir.path(), "vendor/lib.py", &secret);
     write(dir.path(), ".gitignore", "build/\n");
@@ -228,11 +363,26 @@ fn discovery_honours_ignore_files_and_sees_hidden_files() {
     let mut binary = vec![0u8, 1, 2];
     binary.extend_from_slice(secret.as_bytes());
     fs::write(dir.path().join("blob.bin"), binary).expect("write");
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "concise"]));
-    let paths: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap_or("")).collect();
-    assert_eq!(paths, [".env.production", ".github/workflows/deploy.yml"], "{out}");
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise"]),
+    );
+    let paths: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        paths,
+        [".env.production", ".github/workflows/deploy.yml"],
+        "{out}"
+    );
     // An explicit file is linted as given, even if ignored (pre-commit passes files).
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "concise", "build/generated.py"]));
+    let out = stdout_of(prodlint().current_dir(dir.path()).args([
+        "--format",
+        "concise",
+        "build/generated.py",
+    ]));
     assert!(out.starts_with("build/generated.py:1:3: SC001"), "{out}");
 }
 
@@ -253,11 +403,25 @@ fn oversized_files_are_skipped_with_a_note() {
 fn output_is_identical_with_one_thread_and_many() {
     let dir = TempDir::new().expect("tempdir");
     for i in 0..40 {
-        write(dir.path(), &format!("pkg{}/mod{i}.py", i % 7), &format!("K{i} = \"{FAKE_KEY}\"\nU = \"redis://:{FAKE_PASSWORD}@h/0\"\n"));
+        write(
+            dir.path(),
+            &format!("pkg{}/mod{i}.py", i % 7),
+            &format!("K{i} = \"{FAKE_KEY}\"\nU = \"redis://:{FAKE_PASSWORD}@h/0\"\n"),
+        );
     }
     for format in ["concise", "json", "sarif"] {
-        let one = stdout_of(prodlint().current_dir(dir.path()).args(["--threads", "1", "--format", format]));
-        let many = stdout_of(prodlint().current_dir(dir.path()).args(["--threads", "4", "--format", format]));
+        let one = stdout_of(prodlint().current_dir(dir.path()).args([
+            "--threads",
+            "1",
+            "--format",
+            format,
+        ]));
+        let many = stdout_of(prodlint().current_dir(dir.path()).args([
+            "--threads",
+            "4",
+            "--format",
+            format,
+        ]));
         assert_eq!(one, many, "{format}");
         assert!(one.contains("SC001"));
     }
@@ -267,27 +431,49 @@ fn output_is_identical_with_one_thread_and_many() {
 fn rules_and_explain_subcommands() {
     let out = stdout_of(prodlint().arg("rules"));
     for rule in &prodlint::rules::registry().rules {
-        assert!(out.lines().any(|l| l.starts_with(rule.meta.id) && l.contains(rule.meta.slug)), "{}", rule.meta.id);
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(rule.meta.id) && l.contains(rule.meta.slug)),
+            "{}",
+            rule.meta.id
+        );
     }
     let by_id = stdout_of(prodlint().args(["explain", "SC001"]));
     let by_slug = stdout_of(prodlint().args(["explain", "provider-credential"]));
     assert_eq!(by_id, by_slug);
-    assert!(by_id.starts_with("SC001 provider-credential") && by_id.contains("## Why it hurts in production"));
+    assert!(
+        by_id.starts_with("SC001 provider-credential")
+            && by_id.contains("## Why it hurts in production")
+    );
     prodlint().args(["explain", "NOPE1"]).assert().code(2);
-    prodlint().arg("--version").assert().code(0).stdout(predicate::str::starts_with("prodlint "));
+    prodlint()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("prodlint "));
 }
 
 #[test]
 fn sarif_output_validates_against_the_official_schema() {
     let dir = project_with_secret();
-    let out = stdout_of(prodlint().current_dir(dir.path()).args(["--format", "sarif"]));
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "sarif"]),
+    );
     let sarif: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let schema: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json")).expect("schema"),
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json"),
+        )
+        .expect("schema"),
     )
     .expect("schema JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator really checks: a wrong version or a result without a message fails.
     let mut broken = sarif.clone();
@@ -302,15 +488,40 @@ fn sarif_output_validates_against_the_official_schema() {
     assert_eq!(rules.len(), prodlint::rules::registry().rules.len());
     for rule in rules {
         let id = rule["id"].as_str().expect("id");
-        let meta = &prodlint::rules::registry().find(id).expect("registered").meta;
-        assert!(rule["properties"]["tags"].as_array().expect("tags").iter().any(|t| t == meta.category), "{id}");
-        assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{id}");
-        assert!(rule["fullDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()), "{id}");
+        let meta = &prodlint::rules::registry()
+            .find(id)
+            .expect("registered")
+            .meta;
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .expect("tags")
+                .iter()
+                .any(|t| t == meta.category),
+            "{id}"
+        );
+        assert!(
+            rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()),
+            "{id}"
+        );
+        assert!(
+            rule["fullDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()),
+            "{id}"
+        );
     }
     let result = &run["results"][0];
     let location = &result["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "app/settings.py");
     assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-    assert!(result["partialFingerprints"].as_object().is_some_and(|f| !f.is_empty()));
-    assert_eq!(rules[result["ruleIndex"].as_u64().expect("index") as usize]["id"], result["ruleId"]);
+    assert!(
+        result["partialFingerprints"]
+            .as_object()
+            .is_some_and(|f| !f.is_empty())
+    );
+    assert_eq!(
+        rules[result["ruleIndex"].as_u64().expect("index") as usize]["id"],
+        result["ruleId"]
+    );
 }

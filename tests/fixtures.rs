@@ -65,18 +65,31 @@ fn is_comment_line(line: &str) -> bool {
 }
 
 fn expectations(file: &Path, shown: &str) -> Vec<Expectation> {
-    let Ok(text) = std::fs::read_to_string(file) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if let Some(ids) = ids_after(line, "expect-next:") {
-            let target = (i + 1..lines.len()).find(|&j| !is_comment_line(lines[j]) && !lines[j].trim().is_empty());
-            let target = target.unwrap_or_else(|| panic!("{shown}:{}: expect-next with no line after it", i + 1));
-            out.extend(ids.into_iter().map(|id| (shown.to_string(), target + 1, id.to_string())));
+            let target = (i + 1..lines.len())
+                .find(|&j| !is_comment_line(lines[j]) && !lines[j].trim().is_empty());
+            let target = target
+                .unwrap_or_else(|| panic!("{shown}:{}: expect-next with no line after it", i + 1));
+            out.extend(
+                ids.into_iter()
+                    .map(|id| (shown.to_string(), target + 1, id.to_string())),
+            );
         } else if let Some(ids) = ids_after(line, "expect-file:") {
-            out.extend(ids.into_iter().map(|id| (shown.to_string(), 1, id.to_string())));
+            out.extend(
+                ids.into_iter()
+                    .map(|id| (shown.to_string(), 1, id.to_string())),
+            );
         } else if let Some(ids) = ids_after(line, "expect:") {
-            out.extend(ids.into_iter().map(|id| (shown.to_string(), i + 1, id.to_string())));
+            out.extend(
+                ids.into_iter()
+                    .map(|id| (shown.to_string(), i + 1, id.to_string())),
+            );
         }
     }
     out
@@ -92,30 +105,61 @@ fn fixtures_report_exactly_what_they_annotate() {
         cases_run += 1;
         let mut files = Vec::new();
         files_under(&case, &mut files);
-        let show = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_string_lossy().replace('\\', "/");
-        let expected: BTreeSet<Expectation> =
-            files.iter().flat_map(|f| expectations(f, &show(f))).collect();
+        let show = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let expected: BTreeSet<Expectation> = files
+            .iter()
+            .flat_map(|f| expectations(f, &show(f)))
+            .collect();
         let report = prodlint::check(std::slice::from_ref(&case), &settings).expect("fixture run");
         let actual: BTreeSet<Expectation> = report
             .diagnostics
             .iter()
-            .map(|d| (show(Path::new(&d.anchor.path)), d.anchor.start.line, d.rule.id.to_string()))
+            .map(|d| {
+                (
+                    show(Path::new(&d.anchor.path)),
+                    d.anchor.start.line,
+                    d.rule.id.to_string(),
+                )
+            })
             .collect();
         for missing in expected.difference(&actual) {
-            failures.push(format!("missed:     {}:{} {}", missing.0, missing.1, missing.2));
+            failures.push(format!(
+                "missed:     {}:{} {}",
+                missing.0, missing.1, missing.2
+            ));
         }
         for extra in actual.difference(&expected) {
             let message = report
                 .diagnostics
                 .iter()
-                .find(|d| show(Path::new(&d.anchor.path)) == extra.0 && d.anchor.start.line == extra.1 && d.rule.id == extra.2)
+                .find(|d| {
+                    show(Path::new(&d.anchor.path)) == extra.0
+                        && d.anchor.start.line == extra.1
+                        && d.rule.id == extra.2
+                })
                 .map(|d| d.message.as_str())
                 .unwrap_or("");
-            failures.push(format!("unexpected: {}:{} {} — {message}", extra.0, extra.1, extra.2));
+            failures.push(format!(
+                "unexpected: {}:{} {} — {message}",
+                extra.0, extra.1, extra.2
+            ));
         }
     }
-    assert!(cases_run > 0, "no fixture cases found under {}", root.display());
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        cases_run > 0,
+        "no fixture cases found under {}",
+        root.display()
+    );
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -126,26 +170,39 @@ fn every_rule_has_fixtures_with_flagged_and_clean_cases() {
         // One rule's cases: fixtures/<ID>/, and project cases fixtures/project/<ID>-*/.
         let mut dirs: Vec<PathBuf> = vec![root.join(rule.meta.id)];
         if let Ok(entries) = std::fs::read_dir(root.join("project")) {
-            dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{}-", rule.meta.id)))
-            }));
+            dirs.extend(
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&format!("{}-", rule.meta.id)))
+                    }),
+            );
         }
         dirs.retain(|d| d.is_dir());
         if dirs.is_empty() {
-            problems.push(format!("{}: no fixtures/{}/ nor fixtures/project/{}-*/", rule.meta.id, rule.meta.id, rule.meta.id));
+            problems.push(format!(
+                "{}: no fixtures/{}/ nor fixtures/project/{}-*/",
+                rule.meta.id, rule.meta.id, rule.meta.id
+            ));
             continue;
         }
         let mut files = Vec::new();
         for dir in &dirs {
             files_under(dir, &mut files);
         }
-        let flagged = files.iter().flat_map(|f| expectations(f, "")).any(|e| e.2 == rule.meta.id);
+        let flagged = files
+            .iter()
+            .flat_map(|f| expectations(f, ""))
+            .any(|e| e.2 == rule.meta.id);
         if !flagged {
             problems.push(format!("{}: no fixture line expects it", rule.meta.id));
         }
         let clean = files.iter().any(|f| {
             std::fs::read_to_string(f).is_ok_and(|t| {
-                t.lines().any(|l| !l.trim().is_empty() && !is_comment_line(l) && !l.contains("expect"))
+                t.lines()
+                    .any(|l| !l.trim().is_empty() && !is_comment_line(l) && !l.contains("expect"))
             })
         });
         if !clean {

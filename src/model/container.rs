@@ -41,10 +41,19 @@ impl<T> Spanned<T> {
 /// How a probe checks the container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeAction {
-    Http { path: Option<Spanned<String>>, port: Option<Spanned<String>> },
-    Tcp { port: Option<Spanned<String>> },
-    Exec { command: Vec<Word> },
-    Grpc { port: Option<Spanned<String>> },
+    Http {
+        path: Option<Spanned<String>>,
+        port: Option<Spanned<String>>,
+    },
+    Tcp {
+        port: Option<Spanned<String>>,
+    },
+    Exec {
+        command: Vec<Word>,
+    },
+    Grpc {
+        port: Option<Spanned<String>>,
+    },
     /// A probe whose handler could not be read (templated, unknown).
     Unknown,
 }
@@ -125,7 +134,11 @@ impl ContainerSpec {
     /// A container that runs to completion (init containers, Jobs, CronJobs) rather than
     /// serving: probe rules do not apply to it.
     pub fn is_run_to_completion(&self) -> bool {
-        matches!(self.origin, ContainerOrigin::Kubernetes { init: true, .. } | ContainerOrigin::Kubernetes { one_shot: true, .. })
+        matches!(
+            self.origin,
+            ContainerOrigin::Kubernetes { init: true, .. }
+                | ContainerOrigin::Kubernetes { one_shot: true, .. }
+        )
     }
 
     /// All words the container runs, entrypoint then arguments.

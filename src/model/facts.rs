@@ -50,7 +50,9 @@ pub struct FileFacts {
 
 impl FileFacts {
     pub fn is_empty(&self) -> bool {
-        self.script_runs.is_empty() && self.python_dev_servers.is_none() && self.suppressions.is_empty()
+        self.script_runs.is_empty()
+            && self.python_dev_servers.is_none()
+            && self.suppressions.is_empty()
     }
 }
 
@@ -62,7 +64,10 @@ pub struct ProjectFacts {
 
 impl ProjectFacts {
     pub fn file(&self, path: &str) -> Option<&FileFacts> {
-        self.files.binary_search_by(|f| f.path.as_str().cmp(path)).ok().map(|i| &self.files[i])
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
     }
 
     /// Paths of the Python files whose facts were collected.

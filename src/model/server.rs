@@ -115,11 +115,23 @@ pub fn from_invocation(invocation: &Invocation) -> Option<ServerSettings> {
                     Err(_) => SettingValue::Text(word.text.clone()),
                 },
             };
-            let span = option.value.as_ref().map_or(option.name_span, |v| option.name_span.cover(v.span));
-            Setting { name: canonical(&option.name), value, span }
+            let span = option
+                .value
+                .as_ref()
+                .map_or(option.name_span, |v| option.name_span.cover(v.span));
+            Setting {
+                name: canonical(&option.name),
+                value,
+                span,
+            }
         })
         .collect();
-    Some(ServerSettings { server, source: SettingsSource::CommandLine, span: invocation.span, settings })
+    Some(ServerSettings {
+        server,
+        source: SettingsSource::CommandLine,
+        span: invocation.span,
+        settings,
+    })
 }
 
 /// gunicorn settings from a config module's module-level assignments.
@@ -129,14 +141,20 @@ pub fn from_gunicorn_conf(module: &Module, file_len: usize) -> ServerSettings {
         .iter()
         .filter(|a| a.function.is_none() && !a.in_class && !a.augmented)
         .filter_map(|a| {
-            let AssignTarget::Name(name) = &a.target else { return None };
+            let AssignTarget::Name(name) = &a.target else {
+                return None;
+            };
             let value = match &a.value {
                 Literal::Bool(b) => SettingValue::Bool(*b),
                 Literal::Int(i) => SettingValue::Int(*i),
                 Literal::Str(s) => SettingValue::Text(s.clone()),
                 _ => SettingValue::Unknown,
             };
-            Some(Setting { name: name.clone(), value, span: a.span })
+            Some(Setting {
+                name: name.clone(),
+                value,
+                span: a.span,
+            })
         })
         .collect();
     ServerSettings {

@@ -9,7 +9,12 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            d.anchor.path, d.anchor.start.line, d.anchor.start.column, d.rule.id, d.rule.slug, d.message
+            d.anchor.path,
+            d.anchor.start.line,
+            d.anchor.start.column,
+            d.rule.id,
+            d.rule.slug,
+            d.message
         );
     }
     out

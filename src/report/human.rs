@@ -21,7 +21,10 @@ impl<'a> SnippetFile<'a> {
         let text = &diagnostic.anchor.snippet.text;
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SnippetFile { diagnostic, line_starts }
+        SnippetFile {
+            diagnostic,
+            line_starts,
+        }
     }
 }
 
@@ -39,7 +42,10 @@ impl<'a> Files<'a> for SnippetFile<'a> {
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+        Ok(self
+            .line_starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
@@ -51,14 +57,25 @@ impl<'a> Files<'a> for SnippetFile<'a> {
         let start = *self
             .line_starts
             .get(line_index)
-            .ok_or(FilesError::LineTooLarge { given: line_index, max: self.line_starts.len() - 1 })?;
-        let end = self.line_starts.get(line_index + 1).copied().unwrap_or(text.len());
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.line_starts.len() - 1,
+            })?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(text.len());
         Ok(start..end)
     }
 }
 
 pub fn render(report: &Report, color: bool) -> String {
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     let config = Config::default();
     for d in &report.diagnostics {
         let severity = match d.severity {
@@ -73,7 +90,10 @@ pub fn render(report: &Report, color: bool) -> String {
             .with_labels(vec![Label::primary((), snippet.start..snippet.end)])
             .with_notes(vec![
                 format!("help: {}", d.help_text()),
-                format!("rule: {} ({}) — `prodlint explain {}`", d.rule.slug, d.rule.category, d.rule.id),
+                format!(
+                    "rule: {} ({}) — `prodlint explain {}`",
+                    d.rule.slug, d.rule.category, d.rule.id
+                ),
             ]);
         let files = SnippetFile::new(d);
         if term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).is_err() {
@@ -95,7 +115,13 @@ pub fn render(report: &Report, color: bool) -> String {
 
 /// The summary line printed on stderr after human output.
 pub fn summary(report: &Report) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     let total = report.diagnostics.len();
     let findings = if total == 0 {
         "no findings".to_string()

@@ -151,14 +151,18 @@ fn pascal_case(slug: &str) -> String {
     slug.split('-')
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map_or(String::new(), |c| c.to_ascii_uppercase().to_string() + chars.as_str())
+            chars.next().map_or(String::new(), |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
         })
         .collect()
 }
 
 /// A 64-bit FNV-1a hash: tiny, stable across versions and platforms.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x100000001b3))
+    bytes.iter().fold(0xcbf29ce484222325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// Rule, path and the flagged line with whitespace removed, plus the occurrence number
@@ -180,10 +184,19 @@ pub fn render(report: &Report) -> String {
         .map(|r| ReportingDescriptor {
             id: r.meta.id,
             name: pascal_case(r.meta.slug),
-            short_description: Text { text: r.meta.summary },
-            full_description: Text { text: r.meta.summary },
-            help: Help { text: r.meta.body, markdown: r.meta.body },
-            default_configuration: Configuration { level: level(r.meta.severity) },
+            short_description: Text {
+                text: r.meta.summary,
+            },
+            full_description: Text {
+                text: r.meta.summary,
+            },
+            help: Help {
+                text: r.meta.body,
+                markdown: r.meta.body,
+            },
+            default_configuration: Configuration {
+                level: level(r.meta.severity),
+            },
             properties: RuleProperties {
                 tags: vec![r.meta.category, "production-readiness"],
                 precision: "high",
@@ -199,10 +212,15 @@ pub fn render(report: &Report) -> String {
             rule_id: d.rule.id,
             rule_index: registry.index_of(d.rule.id).unwrap_or(0),
             level: level(d.severity),
-            message: OwnedText { text: format!("{} Fix: {}", d.message, d.help_text()) },
+            message: OwnedText {
+                text: format!("{} Fix: {}", d.message, d.help_text()),
+            },
             locations: vec![Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri_of(&d.anchor.path), uri_base_id: SRCROOT },
+                    artifact_location: ArtifactLocation {
+                        uri: uri_of(&d.anchor.path),
+                        uri_base_id: SRCROOT,
+                    },
                     region: Region {
                         start_line: d.anchor.start.line,
                         start_column: d.anchor.start.column,
@@ -211,7 +229,9 @@ pub fn render(report: &Report) -> String {
                     },
                 },
             }],
-            partial_fingerprints: Fingerprints { prodlint_v1: fingerprint(d, &mut seen) },
+            partial_fingerprints: Fingerprints {
+                prodlint_v1: fingerprint(d, &mut seen),
+            },
         })
         .collect();
     let log = Log {
@@ -239,7 +259,9 @@ fn uri_of(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.trim_start_matches('/').bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

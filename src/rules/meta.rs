@@ -50,12 +50,18 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
     let rest = source
         .strip_prefix("---\n")
         .ok_or_else(|| format!("{doc_path}: no front-matter"))?;
-    let end = rest.find("\n---\n").ok_or_else(|| format!("{doc_path}: front-matter not closed"))?;
+    let end = rest
+        .find("\n---\n")
+        .ok_or_else(|| format!("{doc_path}: front-matter not closed"))?;
     let (front, body) = (&rest[..end], &rest[end + 5..]);
     let field = |key: &str| -> Result<&'static str, String> {
         front
             .lines()
-            .find_map(|line| line.strip_prefix(key).and_then(|r| r.strip_prefix(':')).map(str::trim))
+            .find_map(|line| {
+                line.strip_prefix(key)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(str::trim)
+            })
             .ok_or_else(|| format!("{doc_path}: front-matter has no `{key}`"))
     };
     let id = field("id")?;

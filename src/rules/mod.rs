@@ -103,13 +103,21 @@ fn definitions() -> Vec<RuleDef> {
             python::http_call_without_timeout::TRIGGERS,
             Check::Python(python::http_call_without_timeout::check)
         ),
-        rule!("python/PY010-flask-debug.md", python::flask_debug::TRIGGERS, Check::Python(python::flask_debug::check)),
+        rule!(
+            "python/PY010-flask-debug.md",
+            python::flask_debug::TRIGGERS,
+            Check::Python(python::flask_debug::check)
+        ),
         rule!(
             "rust/RS001-http-client-without-timeout.md",
             rust::http_client_without_timeout::TRIGGERS,
             Check::Rust(rust::http_client_without_timeout::check)
         ),
-        rule!("server/SV001-reload-enabled.md", server::reload_enabled::TRIGGERS, Check::Server(server::reload_enabled::check)),
+        rule!(
+            "server/SV001-reload-enabled.md",
+            server::reload_enabled::TRIGGERS,
+            Check::Server(server::reload_enabled::check)
+        ),
         rule!(
             "project/SV006-dev-server-in-production.md",
             project::dev_server_in_production::TRIGGERS,

@@ -29,10 +29,18 @@ impl ProbeKind {
 
 /// Reports a long-running Kubernetes container that lacks the probe, at its name.
 pub fn require_probe(spec: &ContainerSpec, kind: ProbeKind, out: &mut Emitter) {
-    let ContainerOrigin::Kubernetes { workload_kind, .. } = &spec.origin else { return };
+    let ContainerOrigin::Kubernetes { workload_kind, .. } = &spec.origin else {
+        return;
+    };
     if spec.is_run_to_completion() || kind.of(spec).is_some() {
         return;
     }
     let name = spec.name.as_deref().unwrap_or("(unnamed)");
-    out.report(spec.anchor, format!("container `{name}` of {workload_kind} has no {}", kind.key()));
+    out.report(
+        spec.anchor,
+        format!(
+            "container `{name}` of {workload_kind} has no {}",
+            kind.key()
+        ),
+    );
 }

@@ -18,7 +18,8 @@ pub fn dev_server(invocation: &Invocation) -> Option<&'static str> {
         Program::Gunicorn | Program::Uvicorn | Program::Hypercorn => {
             let settings = from_invocation(invocation)?;
             let reload = settings.get("reload")?;
-            (reload.value == SettingValue::Flag).then_some("a server with `--reload` (the auto-reloader)")
+            (reload.value == SettingValue::Flag)
+                .then_some("a server with `--reload` (the auto-reloader)")
         }
         _ => None,
     }

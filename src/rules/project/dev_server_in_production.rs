@@ -10,8 +10,12 @@ pub const TRIGGERS: &[&str] = &["python", ".run("];
 pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
     for file in &facts.files {
         for run in &file.script_runs {
-            let Some(module) = resolve(facts, run) else { continue };
-            let Some(start) = module.python_dev_servers.as_ref().and_then(|s| s.first()) else { continue };
+            let Some(module) = resolve(facts, run) else {
+                continue;
+            };
+            let Some(start) = module.python_dev_servers.as_ref().and_then(|s| s.first()) else {
+                continue;
+            };
             out.report(
                 run.anchor.clone(),
                 format!(
@@ -24,24 +28,26 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
 }
 
 /// Repository-relative path suffixes a script or module can be found at, most specific
-/// first: `/srv/orders/app.py` → `srv/orders/app.py`, `orders/app.py`, `app.py`.
+/// first. A script's leading folders may be the image's own (`/srv/orders/app.py` →
+/// `srv/orders/app.py`, `orders/app.py`, `app.py`); a module's dotted path is kept whole
+/// (`orders.app` → `orders/app.py`, `orders/app/__main__.py`), since Python resolves it
+/// from a folder on `sys.path`.
 fn candidate_suffixes(target: &ScriptTarget) -> Vec<String> {
-    let paths = match target {
-        ScriptTarget::Script(path) => vec![path.trim_start_matches("./").trim_start_matches('/').to_string()],
+    match target {
+        ScriptTarget::Script(path) => {
+            let parts: Vec<&str> = path
+                .split('/')
+                .filter(|p| !p.is_empty() && *p != ".")
+                .collect();
+            (0..parts.len())
+                .map(|start| parts[start..].join("/"))
+                .collect()
+        }
         ScriptTarget::Module(module) => {
             let base = module.replace('.', "/");
             vec![format!("{base}.py"), format!("{base}/__main__.py")]
         }
-    };
-    let mut suffixes = Vec::new();
-    for path in paths {
-        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-        for start in 0..parts.len() {
-            suffixes.push(parts[start..].join("/"));
-        }
     }
-    suffixes.sort_by_key(|s| std::cmp::Reverse(s.matches('/').count()));
-    suffixes
 }
 
 /// The Python file a run means, if exactly one is the best match: the most specific
@@ -57,8 +63,16 @@ fn resolve<'a>(facts: &'a ProjectFacts, run: &ScriptRun) -> Option<&'a FileFacts
         if matches.is_empty() {
             continue;
         }
-        let prefix = if run.base_dir.is_empty() { String::new() } else { format!("{}/", run.base_dir) };
-        let local: Vec<&FileFacts> = matches.iter().copied().filter(|f| f.path.starts_with(&prefix)).collect();
+        let prefix = if run.base_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", run.base_dir)
+        };
+        let local: Vec<&FileFacts> = matches
+            .iter()
+            .copied()
+            .filter(|f| f.path.starts_with(&prefix))
+            .collect();
         return match (local.len(), matches.len()) {
             (1, _) => Some(local[0]),
             (0, 1) => Some(matches[0]),
@@ -80,13 +94,12 @@ mod tests {
             ["srv/orders/app.py", "orders/app.py", "app.py"]
         );
         assert_eq!(
+            candidate_suffixes(&ScriptTarget::Script("./app.py".into())),
+            ["app.py"]
+        );
+        assert_eq!(
             candidate_suffixes(&ScriptTarget::Module("orders.app".into())),
-            ["orders/__main__.py", "orders/app.py", "app/__main__.py", "app.py", "__main__.py"]
-                .iter()
-                .map(|s| s.to_string())
-                .filter(|s| s != "__main__.py")
-                .chain(std::iter::once("__main__.py".to_string()))
-                .collect::<Vec<_>>()
+            ["orders/app.py", "orders/app/__main__.py"]
         );
     }
 }

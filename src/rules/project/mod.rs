@@ -20,6 +20,12 @@ pub struct ProjectEmitter<'a> {
 
 impl ProjectEmitter<'_> {
     pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) {
-        self.out.push((self.rule, ProjectFinding { anchor, message: message.into() }));
+        self.out.push((
+            self.rule,
+            ProjectFinding {
+                anchor,
+                message: message.into(),
+            },
+        ));
     }
 }

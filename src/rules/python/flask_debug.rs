@@ -15,14 +15,29 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
     }
     let module = file.module;
     for call in module.calls_to("flask.Flask.run") {
-        if let Some(arg) = call.keyword("debug").filter(|a| a.value == Literal::Bool(true)) {
-            out.report(arg.span, "`run(debug=True)` starts Flask with the Werkzeug debugger on");
+        if let Some(arg) = call
+            .keyword("debug")
+            .filter(|a| a.value == Literal::Bool(true))
+        {
+            out.report(
+                arg.span,
+                "`run(debug=True)` starts Flask with the Werkzeug debugger on",
+            );
         }
     }
-    for method in ["flask.Flask.config.update", "flask.Flask.config.from_mapping"] {
+    for method in [
+        "flask.Flask.config.update",
+        "flask.Flask.config.from_mapping",
+    ] {
         for call in module.calls_to(method) {
-            if let Some(arg) = call.keyword("DEBUG").filter(|a| a.value == Literal::Bool(true)) {
-                out.report(arg.span, "`DEBUG=True` in the Flask config turns debug mode on");
+            if let Some(arg) = call
+                .keyword("DEBUG")
+                .filter(|a| a.value == Literal::Bool(true))
+            {
+                out.report(
+                    arg.span,
+                    "`DEBUG=True` in the Flask config turns debug mode on",
+                );
             }
         }
     }
@@ -31,10 +46,16 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             continue;
         }
         let debug_on = match &assignment.target {
-            AssignTarget::Attribute { object_qualname: Some(q), attr, .. } => q == FLASK && attr == "debug",
-            AssignTarget::Subscript { object_qualname: Some(q), key: Literal::Str(key), .. } => {
-                q == "flask.Flask.config" && key == "DEBUG"
-            }
+            AssignTarget::Attribute {
+                object_qualname: Some(q),
+                attr,
+                ..
+            } => q == FLASK && attr == "debug",
+            AssignTarget::Subscript {
+                object_qualname: Some(q),
+                key: Literal::Str(key),
+                ..
+            } => q == "flask.Flask.config" && key == "DEBUG",
             _ => false,
         };
         if debug_on {

@@ -13,7 +13,14 @@ use std::sync::OnceLock;
 const TABLE: &str = include_str!("../../../rules/python/timeouts.toml");
 
 /// Every table entry's module is named by one of these in any file that can fire.
-pub const TRIGGERS: &[&str] = &["requests", "urllib", "HTTPConnection", "HTTPSConnection", "httpx", "aiohttp"];
+pub const TRIGGERS: &[&str] = &[
+    "requests",
+    "urllib",
+    "HTTPConnection",
+    "HTTPSConnection",
+    "httpx",
+    "aiohttp",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -42,7 +49,11 @@ struct Table {
 /// The compiled-in table (validated by the test suite).
 pub fn table() -> &'static [TimeoutEntry] {
     static TABLE_DATA: OnceLock<Vec<TimeoutEntry>> = OnceLock::new();
-    TABLE_DATA.get_or_init(|| toml::from_str::<Table>(TABLE).expect("timeouts.toml is valid").call)
+    TABLE_DATA.get_or_init(|| {
+        toml::from_str::<Table>(TABLE)
+            .expect("timeouts.toml is valid")
+            .call
+    })
 }
 
 /// How a call passes its timeout.
@@ -61,7 +72,9 @@ fn timeout_of<'a>(call: &'a Call, entry: &TimeoutEntry) -> Timeout<'a> {
     match argument {
         Some(arg) if arg.value == Literal::None => Timeout::ExplicitNone(arg),
         Some(_) => Timeout::Given,
-        None if call.has_star_kwargs || (call.has_star_args && entry.position.is_some()) => Timeout::Unknown,
+        None if call.has_star_kwargs || (call.has_star_args && entry.position.is_some()) => {
+            Timeout::Unknown
+        }
         None => Timeout::Missing,
     }
 }
@@ -72,12 +85,27 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             for call in file.module.calls_to(name) {
                 match timeout_of(call, entry) {
                     Timeout::Missing if entry.flag == FlagWhen::Missing => {
-                        out.report(call.callee_span, format!("`{}` is called without a timeout and can wait forever", call.callee_text))
-                            .help(format!("pass `{}=` (e.g. `{}=(3.05, 30)`)", entry.keyword, entry.keyword));
+                        out.report(
+                            call.callee_span,
+                            format!(
+                                "`{}` is called without a timeout and can wait forever",
+                                call.callee_text
+                            ),
+                        )
+                        .help(format!(
+                            "pass `{}=` (e.g. `{}=(3.05, 30)`)",
+                            entry.keyword, entry.keyword
+                        ));
                     }
                     Timeout::ExplicitNone(arg) => {
-                        out.report(arg.span, format!("`{}=None` lets `{}` wait forever", entry.keyword, call.callee_text))
-                            .help(format!("give `{}` a finite value", entry.keyword));
+                        out.report(
+                            arg.span,
+                            format!(
+                                "`{}=None` lets `{}` wait forever",
+                                entry.keyword, call.callee_text
+                            ),
+                        )
+                        .help(format!("give `{}` a finite value", entry.keyword));
                     }
                     _ => {}
                 }
@@ -92,7 +120,10 @@ mod tests {
 
     #[test]
     fn table_parses_and_names_are_unique() {
-        let mut names: Vec<&str> = table().iter().flat_map(|e| e.names.iter().map(String::as_str)).collect();
+        let mut names: Vec<&str> = table()
+            .iter()
+            .flat_map(|e| e.names.iter().map(String::as_str))
+            .collect();
         let count = names.len();
         names.sort_unstable();
         names.dedup();
@@ -104,7 +135,10 @@ mod tests {
     fn every_name_is_gated_by_a_trigger() {
         for entry in table() {
             for name in &entry.names {
-                assert!(TRIGGERS.iter().any(|t| name.contains(t)), "{name} has no trigger");
+                assert!(
+                    TRIGGERS.iter().any(|t| name.contains(t)),
+                    "{name} has no trigger"
+                );
             }
         }
     }

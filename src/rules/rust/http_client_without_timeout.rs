@@ -19,13 +19,19 @@ const BUILDERS: &[&str] = &["reqwest::Client::builder", "reqwest::ClientBuilder:
 pub fn check(file: &RustFile, out: &mut Emitter) {
     for path in UNBOUNDED_CONSTRUCTORS.iter().chain(UNBOUNDED_FUNCTIONS) {
         for call in file.calls_to(path).filter(|c| !c.in_test) {
-            out.report(call.callee_span, format!("`{path}` builds an HTTP client with no timeout"));
+            out.report(
+                call.callee_span,
+                format!("`{path}` builds an HTTP client with no timeout"),
+            );
         }
     }
     for path in BUILDERS {
         for call in file.calls_to(path).filter(|c| !c.in_test) {
             if builder_lacks_timeout(file, call) {
-                out.report(call.callee_span, "reqwest client is built without `.timeout(..)`");
+                out.report(
+                    call.callee_span,
+                    "reqwest client is built without `.timeout(..)`",
+                );
             }
         }
     }
@@ -36,7 +42,9 @@ pub fn check(file: &RustFile, out: &mut Emitter) {
 /// configured elsewhere) cannot be judged.
 fn builder_lacks_timeout(file: &RustFile, builder: &Call) -> bool {
     let methods: Vec<&str> = file.chain_after(builder).filter_map(Call::method).collect();
-    let Some(build_at) = methods.iter().position(|m| *m == "build") else { return false };
+    let Some(build_at) = methods.iter().position(|m| *m == "build") else {
+        return false;
+    };
     let before_build = &methods[..build_at];
     let has = |name: &str| before_build.contains(&name);
     !(has("timeout") || (has("connect_timeout") && has("read_timeout")))

@@ -56,7 +56,8 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         // The table is compiled in; a broken table fails the test suite, never a user.
-        let file: FormatsFile = toml::from_str(FORMATS_TOML).expect("credential-formats.toml is valid");
+        let file: FormatsFile =
+            toml::from_str(FORMATS_TOML).expect("credential-formats.toml is valid");
         let mut keywords = Vec::new();
         let mut keyword_format = Vec::new();
         let formats: Vec<Format> = file
@@ -76,7 +77,11 @@ fn engine() -> &'static Engine {
             .ascii_case_insensitive(true)
             .build(&keywords)
             .expect("keyword gate builds");
-        Engine { formats, gate, keyword_format }
+        Engine {
+            formats,
+            gate,
+            keyword_format,
+        }
     })
 }
 
@@ -114,10 +119,24 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
             }
             let whole = caps.get(0).map_or(secret.range(), |m| m.range());
             let span = Span::new(line_span.start + whole.start, line_span.start + whole.end);
-            let secret_span = Span::new(line_span.start + secret.start(), line_span.start + secret.end());
-            let shown = if format.def.validate.is_some() { value.to_string() } else { redact::mask(value) };
-            out.report(span, format!("{} `{}` is written in the file", format.def.name, shown))
-                .secret(if format.def.validate.is_some() { Span::point(secret_span.start) } else { secret_span });
+            let secret_span = Span::new(
+                line_span.start + secret.start(),
+                line_span.start + secret.end(),
+            );
+            let shown = if format.def.validate.is_some() {
+                value.to_string()
+            } else {
+                redact::mask(value)
+            };
+            out.report(
+                span,
+                format!("{} `{}` is written in the file", format.def.name, shown),
+            )
+            .secret(if format.def.validate.is_some() {
+                Span::point(secret_span.start)
+            } else {
+                secret_span
+            });
         }
     }
 }
@@ -133,21 +152,39 @@ fn looks_like_placeholder(value: &str) -> bool {
         || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with('{') && v.ends_with('}'))
         || (v.starts_with('%') && v.len() <= 12)
-        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+        || v.chars()
+            .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
 }
 
 /// A PEM header counts only when a key body follows (base64 lines or encryption headers):
 /// code that merely mentions the header (`if line.startswith(...)`) is not a key.
 fn pem_body_follows(file: &SourceFile, header_line: usize) -> bool {
-    let next = file.line_text(header_line + 1).trim().trim_matches(|c| c == '"' || c == '\'');
-    let next = next.trim_end_matches("\\n").trim_end_matches(['"', '\'', ',']);
+    let next = file
+        .line_text(header_line + 1)
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'');
+    let next = next
+        .trim_end_matches("\\n")
+        .trim_end_matches(['"', '\'', ',']);
     if next.starts_with("Proc-Type:") {
         return true;
     }
-    let same_line_body = file.line_text(header_line).split("-----").nth(2).unwrap_or("");
-    let candidate = if next.is_empty() { same_line_body } else { next };
+    let same_line_body = file
+        .line_text(header_line)
+        .split("-----")
+        .nth(2)
+        .unwrap_or("");
+    let candidate = if next.is_empty() {
+        same_line_body
+    } else {
+        next
+    };
     let body = candidate.trim().trim_start_matches("\\n");
-    body.len() >= 40 && body.bytes().take(64).all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    body.len() >= 40
+        && body
+            .bytes()
+            .take(64)
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
 }
 
 #[cfg(test)]
@@ -166,7 +203,15 @@ mod tests {
 
     #[test]
     fn placeholders_are_recognised() {
-        for p in ["${DB_PASS}", "$PASS", "<password>", "{password}", "%s", "***", "xxx"] {
+        for p in [
+            "${DB_PASS}",
+            "$PASS",
+            "<password>",
+            "{password}",
+            "%s",
+            "***",
+            "xxx",
+        ] {
             assert!(looks_like_placeholder(p), "{p}");
         }
         for real in ["hunter2", "Tr0ub4dor", "postgres"] {

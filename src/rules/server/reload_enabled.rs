@@ -6,14 +6,20 @@ use crate::model::server::{ServerSettings, SettingsSource};
 pub const TRIGGERS: &[&str] = &["reload"];
 
 pub fn check(settings: &ServerSettings, out: &mut Emitter) {
-    let Some(reload) = settings.get("reload") else { return };
+    let Some(reload) = settings.get("reload") else {
+        return;
+    };
     if reload.value.is_on() != Some(true) {
         return;
     }
     let server = settings.server.name();
     let message = match settings.source {
-        SettingsSource::CommandLine => format!("{server} is started with `--reload`: the auto-reloader runs in production"),
-        SettingsSource::ConfigFile => format!("{server} config sets `reload = True`: the auto-reloader runs in production"),
+        SettingsSource::CommandLine => {
+            format!("{server} is started with `--reload`: the auto-reloader runs in production")
+        }
+        SettingsSource::ConfigFile => {
+            format!("{server} config sets `reload = True`: the auto-reloader runs in production")
+        }
     };
     out.report(reload.span, message);
 }
