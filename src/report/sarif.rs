@@ -213,7 +213,7 @@ pub fn render(report: &Report) -> String {
             rule_index: registry.index_of(d.rule.id).unwrap_or(0),
             level: level(d.severity),
             message: OwnedText {
-                text: format!("{} Fix: {}", d.message, d.help_text()),
+                text: format!("{}. Fix: {}", d.message, d.help_text()),
             },
             locations: vec![Location {
                 physical_location: PhysicalLocation {
