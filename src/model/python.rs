@@ -1342,6 +1342,13 @@ impl<'a> Builder<'a> {
     fn record_assignment(&mut self, node: Node<'a>, augmented: bool) {
         let g = self.g;
         let position = node.end_byte();
+        // Error recovery can leave an assignment outside any expression statement: then the
+        // assignment itself is the statement.
+        if node.start_byte() < self.statement_span.start
+            || node.end_byte() > self.statement_span.end
+        {
+            self.statement_span = Span::new(node.start_byte(), node.end_byte());
+        }
         // Follow `a = b = value` down to the value, collecting the targets.
         let mut targets: [Option<Node<'a>>; 4] = [None; 4];
         let mut target_count = 0;
