@@ -516,6 +516,15 @@ fn note(path: &Path, message: &str) -> FileOutcome {
     }
 }
 
+/// Does the file at `path` start like a binary file? Reads 8 KiB at most.
+fn starts_binary(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(8192).read_to_end(&mut head))
+        .is_ok_and(|_| is_binary(&head))
+}
+
 /// A NUL byte in the first 8 KiB marks a binary file (the heuristic git and ripgrep use).
 fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()

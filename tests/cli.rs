@@ -392,11 +392,13 @@ fn oversized_files_are_skipped_with_a_note() {
     let mut big = format!("K = \"{FAKE_KEY}\"\n");
     big.push_str(&"x".repeat(5 * 1024 * 1024));
     write(dir.path(), "dump.sql", &big);
-    prodlint()
-        .current_dir(dir.path())
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("dump.sql: skipped, larger than"));
+    let mut big_binary = vec![0u8; 16];
+    big_binary.extend_from_slice(big.as_bytes());
+    fs::write(dir.path().join("lib.so"), big_binary).expect("write");
+    prodlint().current_dir(dir.path()).assert().code(0).stderr(
+        predicate::str::contains("dump.sql: skipped, larger than")
+            .and(predicate::str::contains("lib.so").not()),
+    );
 }
 
 #[test]

@@ -38,6 +38,34 @@ struct FormatDef {
     validate: Option<String>,
     #[serde(default)]
     placeholder_ok: bool,
+    #[serde(default)]
+    placeholder_values: Vec<String>,
+    #[serde(default)]
+    placeholder_substrings: Vec<String>,
+    #[serde(default)]
+    min_length: usize,
+    #[serde(default)]
+    host_group: Option<usize>,
+    #[serde(default)]
+    skip_in_docs: bool,
+}
+
+impl FormatDef {
+    /// Is this match a documentation example or a placeholder rather than a secret?
+    fn is_example(&self, value: &str, host: Option<&str>) -> bool {
+        self.allow.iter().any(|a| a == value)
+            || value.chars().count() < self.min_length
+            || (self.placeholder_ok && looks_like_placeholder(value))
+            || self
+                .placeholder_values
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(value))
+            || self
+                .placeholder_substrings
+                .iter()
+                .any(|p| value.contains(p.as_str()))
+            || host.is_some_and(is_documentation_host)
+    }
 }
 
 struct Format {
@@ -90,6 +118,7 @@ pub const TRIGGERS: &[&str] = &[];
 
 pub fn check(file: &SourceFile, out: &mut Emitter) {
     let engine = engine();
+    let is_docs = is_documentation_file(&file.path);
     // (line, format) pairs whose keyword is present, in order, without repeats.
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for hit in engine.gate.find_overlapping_iter(&file.text) {
@@ -101,6 +130,9 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
     }
     for (line, format_index) in candidates {
         let format = &engine.formats[format_index];
+        if is_docs && format.def.skip_in_docs {
+            continue;
+        }
         let line_span = file.lines.line_span(&file.text, line);
         let line_text = &file.text[line_span.start..line_span.end];
         for caps in format.regex.captures_iter(line_text) {
@@ -108,10 +140,12 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
                 continue;
             };
             let value = secret.as_str();
-            if format.def.allow.iter().any(|a| a == value) {
-                continue;
-            }
-            if format.def.placeholder_ok && looks_like_placeholder(value) {
+            let host = format
+                .def
+                .host_group
+                .and_then(|g| caps.get(g))
+                .map(|m| m.as_str());
+            if format.def.is_example(value, host) {
                 continue;
             }
             if format.def.validate.as_deref() == Some("pem-body") && !pem_body_follows(file, line) {
@@ -154,6 +188,40 @@ fn looks_like_placeholder(value: &str) -> bool {
         || (v.starts_with('%') && v.len() <= 12)
         || v.chars()
             .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+}
+
+/// Hosts documentation uses in examples (RFC 2606 names and obvious stand-ins).
+fn is_documentation_host(host: &str) -> bool {
+    let host = host
+        .split([':', '/'])
+        .next()
+        .unwrap_or(host)
+        .to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    matches!(
+        host,
+        "host" | "hostname" | "example.com" | "example.org" | "example.net" | "server" | "proxy"
+    ) || [
+        ".example.com",
+        ".example.org",
+        ".example.net",
+        ".example",
+        ".test",
+        ".invalid",
+    ]
+    .iter()
+    .any(|suffix| host.ends_with(suffix))
+}
+
+/// Prose documentation, where credentials in URLs are examples for the reader.
+fn is_documentation_file(path: &std::path::Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("md" | "rst" | "txt" | "adoc")
+    )
 }
 
 /// A PEM header counts only when a key body follows (base64 lines or encryption headers):
@@ -216,6 +284,22 @@ mod tests {
         }
         for real in ["hunter2", "Tr0ub4dor", "postgres"] {
             assert!(!looks_like_placeholder(real), "{real}");
+        }
+    }
+
+    #[test]
+    fn documentation_hosts() {
+        for host in [
+            "example.com",
+            "api.example.com:8443",
+            "svc.test",
+            "hostname",
+            "db.example",
+        ] {
+            assert!(is_documentation_host(host), "{host}");
+        }
+        for host in ["db.internal", "10.0.0.5", "localhost", "examples.io"] {
+            assert!(!is_documentation_host(host), "{host}");
         }
     }
 }
