@@ -148,6 +148,10 @@ pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<Fil
 fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker) -> FileOutcome {
     let bytes = match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            // Large binaries (wheels, shared objects) are skipped silently like small ones.
+            if starts_binary(path) {
+                return FileOutcome::default();
+            }
             return note(
                 path,
                 &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20),
