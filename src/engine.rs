@@ -464,7 +464,9 @@ fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: 
         let last_line = file.lines.line_of(content_end - 1);
         Span::new(file.lines.line_start(last_line), content_end)
     } else {
-        span
+        // An error region can cover most of a file; the note marks where it starts.
+        let line_end = file.lines.line_span(&file.text, file.lines.line_of(span.start)).end;
+        Span::new(span.start, span.end.min(line_end).max(span.start))
     };
     findings.push((
         PARSE_ERROR,
