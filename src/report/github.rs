@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
             d.anchor.start.column,
             d.anchor.end.column,
             escape_property(&format!("{} {}", d.rule.id, d.rule.slug)),
-            escape_data(&format!("{} ({})", d.message, d.help_text())),
+            escape_data(&format!("{}. Fix: {}", d.message, d.help_text())),
         );
     }
     out

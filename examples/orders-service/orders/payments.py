@@ -3,8 +3,8 @@ import os
 import requests as http
 from requests import Session
 
-PAYMENTS_URL = os.environ.get("PAYMENTS_URL", "https://payments.internal.example.com")
-LEDGER_URL = "https://ledger:Ld9wQk2mZr7x@ledger.internal.example.com/v2"
+PAYMENTS_URL = os.environ.get("PAYMENTS_URL", "https://payments.svc.internal")
+LEDGER_URL = "https://ledger:Ld9wQk2mZr7x@ledger.svc.internal/v2"
 
 _session = Session()
 
