@@ -465,7 +465,10 @@ fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: 
         Span::new(file.lines.line_start(last_line), content_end)
     } else {
         // An error region can cover most of a file; the note marks where it starts.
-        let line_end = file.lines.line_span(&file.text, file.lines.line_of(span.start)).end;
+        let line_end = file
+            .lines
+            .line_span(&file.text, file.lines.line_of(span.start))
+            .end;
         Span::new(span.start, span.end.min(line_end).max(span.start))
     };
     findings.push((
