@@ -819,51 +819,47 @@ fn generic(
 
 /// `flask [group options] run [options]`.
 fn flask(words: &[Word], from: usize, args: usize, via_exec: bool, out: &mut Vec<Invocation>) {
-    let group = parse_args(FLASK, words, args, true);
-    if words.get(group.end).is_some_and(|w| w.text == "run") {
-        let mut run = parse_args(FLASK, words, group.end + 1, false);
-        let mut options = group.options;
-        options.append(&mut run.options);
-        run.options = options;
-        out.push(invocation(
-            Program::FlaskRun,
-            words,
-            from,
-            group.end + 1,
-            run,
-            via_exec,
-        ));
-    } else {
-        out.push(generic(
-            Program::Other("flask".to_owned()),
-            words,
-            from,
-            args,
-            via_exec,
-        ));
-    }
+    out.push(subcommand(
+        words,
+        from,
+        args,
+        via_exec,
+        (FLASK, "run", Program::FlaskRun),
+    ));
 }
 
 /// `django-admin runserver ...` / `manage.py runserver ...`: `args` is where the
 /// subcommand should be.
 fn django(words: &[Word], from: usize, args: usize, via_exec: bool, out: &mut Vec<Invocation>) {
-    let group = parse_args(RUNSERVER, words, args, true);
-    if words.get(group.end).is_some_and(|w| w.text == "runserver") {
-        let mut run = parse_args(RUNSERVER, words, group.end + 1, false);
+    out.push(subcommand(
+        words,
+        from,
+        args,
+        via_exec,
+        (RUNSERVER, "runserver", Program::DjangoRunserver),
+    ));
+}
+
+/// A tool whose server is one subcommand (`flask run`, `manage.py runserver`): options
+/// before the subcommand belong to the same invocation. Any other subcommand is a
+/// generic program named after the tool.
+fn subcommand(
+    words: &[Word],
+    from: usize,
+    args: usize,
+    via_exec: bool,
+    (table, name, program): (&Cli, &str, Program),
+) -> Invocation {
+    let group = parse_args(table, words, args, true);
+    if words.get(group.end).is_some_and(|w| w.text == name) {
+        let mut run = parse_args(table, words, group.end + 1, false);
         let mut options = group.options;
         options.append(&mut run.options);
         run.options = options;
-        out.push(invocation(
-            Program::DjangoRunserver,
-            words,
-            from,
-            group.end + 1,
-            run,
-            via_exec,
-        ));
+        invocation(program, words, from, group.end + 1, run, via_exec)
     } else {
-        let name = base_name(&words[from].text).to_owned();
-        out.push(generic(Program::Other(name), words, from, args, via_exec));
+        let tool = base_name(&words[from].text).to_owned();
+        generic(Program::Other(tool), words, from, args, via_exec)
     }
 }
 
