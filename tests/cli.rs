@@ -527,3 +527,37 @@ fn sarif_output_validates_against_the_official_schema() {
         result["ruleId"]
     );
 }
+
+#[test]
+fn files_without_any_trigger_keyword_are_not_parsed() {
+    // The same syntax error is noted only where a rule could fire: a file with none of
+    // the enabled rules' trigger keywords is never parsed (the speed lever on big trees).
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "quiet.py", "def broken(:\n    pass\n");
+    write(
+        dir.path(),
+        "loud.py",
+        "import requests\ndef broken(:\n    pass\n",
+    );
+    let out = stdout_of(prodlint().current_dir(dir.path()).args([
+        "--format",
+        "concise",
+        "--fail-on",
+        "error",
+    ]));
+    assert_eq!(
+        out.lines()
+            .map(|l| l.split(':').next().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["loud.py"],
+        "{out}"
+    );
+    // Selecting a rule whose triggers the file lacks skips it too.
+    let out = stdout_of(prodlint().current_dir(dir.path()).args([
+        "--format",
+        "concise",
+        "--select",
+        "PY010,PL001",
+    ]));
+    assert_eq!(out, "");
+}
