@@ -5,7 +5,7 @@
 use crate::config::Settings;
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
-use crate::kind::{ArtifactKind, classify, is_gunicorn_config};
+use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
 use crate::model::command::{Invocation, Program, recognize_in};
 use crate::model::container::ContainerSpec;
@@ -201,6 +201,11 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     }
 
     let (suppressions, bad) = Suppressions::scan(&file, kind.comment_leader());
+    let bad = if has_line_comments(kind, &file.path) {
+        bad
+    } else {
+        Vec::new()
+    };
     for b in bad {
         findings.push((
             INVALID_SUPPRESSION,

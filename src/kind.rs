@@ -26,6 +26,40 @@ impl ArtifactKind {
     }
 }
 
+/// Does this file use `#` (or `//` for Rust) comments, so that a `prodlint:` marker in
+/// it is a suppression comment? Prose and data formats (Markdown, JSON) do not: a marker
+/// there is text about prodlint, not a suppression to check.
+pub fn has_line_comments(kind: ArtifactKind, path: &Path) -> bool {
+    if kind != ArtifactKind::Text {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+    name.starts_with(".env")
+        || matches!(
+            name.as_str(),
+            "procfile" | "makefile" | ".gitignore" | ".prodlintignore"
+        )
+        || matches!(
+            extension,
+            "sh" | "bash"
+                | "zsh"
+                | "env"
+                | "toml"
+                | "ini"
+                | "cfg"
+                | "conf"
+                | "properties"
+                | "tf"
+                | "hcl"
+                | "rb"
+        )
+}
+
 pub fn classify(path: &Path, text: &str) -> ArtifactKind {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let lower = name.to_ascii_lowercase();
