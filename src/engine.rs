@@ -413,9 +413,21 @@ fn check_containers(
             target,
             anchor: Anchor::new(file, invocation.span, &[]),
             base_dir: base_dir.clone(),
-            command_text: file.slice(invocation.span).to_string(),
+            command_text: command_text(containers, invocation),
         });
     }
+}
+
+/// The words of `invocation` as one line (`python3 app.py`), even when they come from
+/// two instructions (an ENTRYPOINT and a CMD) or span continuation lines.
+fn command_text(containers: &[ContainerSpec], invocation: &Invocation) -> String {
+    let words: Vec<&str> = containers
+        .iter()
+        .flat_map(ContainerSpec::command_words)
+        .filter(|w| w.span.start >= invocation.span.start && w.span.end <= invocation.span.end)
+        .map(|w| w.text.as_str())
+        .collect();
+    words.join(" ")
 }
 
 /// Runs the project rules over every file's facts and filters their findings like file

@@ -250,7 +250,26 @@ pub fn looks_like_kubernetes(text: &str) -> bool {
             return true;
         }
     }
-    false
+    is_flow_document(text) && has_flow_key(text, "apiVersion") && has_flow_key(text, "kind")
+}
+
+/// A document written in flow style (`{apiVersion: v1, ...}`, JSON-like YAML): its first
+/// text, after comments and `---`, opens a mapping.
+fn is_flow_document(text: &str) -> bool {
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
+        .is_some_and(|l| l.starts_with('{'))
+}
+
+/// `key:` or `"key":` anywhere in the text, as a flow mapping writes it.
+fn has_flow_key(text: &str, key: &str) -> bool {
+    text.match_indices(key).any(|(at, _)| {
+        let before = text[..at].trim_end_matches(['"', '\'']);
+        let after = text[at + key.len()..].trim_start_matches(['"', '\'']);
+        after.starts_with(':')
+            && before.ends_with(|c: char| c == '{' || c == ',' || c.is_whitespace())
+    })
 }
 
 /// Cheap sniff (no parse): a compose file name (`compose.yaml`, `compose.override.yml`,
@@ -393,9 +412,36 @@ fn fill_template_actions(text: &str, actions: &[Span]) -> Option<String> {
             .any(|b| !b.is_ascii_whitespace());
         if shares_line {
             bytes[action.start..line_end.min(action.end)].fill(b'_');
+        } else if action_column_reaches_next_line(&bytes, line_start, action.start, line_end) {
+            // A line of spaces longer than a block scalar's indentation, before its first
+            // text line, is an error ("wrongly indented line"): `{{- if }}` opening a
+            // `|` script would drop the document. A `#` at the action's column reads as a
+            // comment in block context and as text inside a block scalar.
+            bytes[action.start] = b'#';
         }
     }
     String::from_utf8(bytes).ok()
+}
+
+/// Is the action at `action_start` (alone on its line) indented at least as deep as the
+/// next line with text? Only then can a `#` there not end an enclosing block scalar.
+fn action_column_reaches_next_line(
+    bytes: &[u8],
+    line_start: usize,
+    action_start: usize,
+    line_end: usize,
+) -> bool {
+    let column = action_start - line_start;
+    let mut next = line_end + 1;
+    while next < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[next..]).map_or(bytes.len(), |i| next + i);
+        let line = &bytes[next..end];
+        if let Some(indent) = line.iter().position(|b| !b.is_ascii_whitespace()) {
+            return column >= indent;
+        }
+        next = end + 1;
+    }
+    true
 }
 
 /// The byte offset of the first `---` document marker on the line holding `offset` or a
