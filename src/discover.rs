@@ -35,7 +35,7 @@ pub fn discover(
             .require_git(false)
             .add_custom_ignore_filename(".prodlintignore")
             .threads(threads)
-            .filter_entry(|entry| entry.file_name() != ".git");
+            .filter_entry(|entry| entry.depth() == 0 || !is_default_excluded(entry.file_name()));
         builder.build_parallel().run(|| {
             let found = &found;
             let root = &root;
@@ -62,6 +62,33 @@ pub fn discover(
     paths.sort();
     paths.dedup();
     Ok(paths)
+}
+
+/// Folders never walked into (unless given as a target themselves): version control,
+/// virtual environments, installed packages, caches and build outputs — the same set
+/// ruff skips by default, so a checked-in venv does not flood the report.
+const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "__pypackages__",
+    "site-packages",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "_build",
+    "buck-out",
+];
+
+fn is_default_excluded(name: &std::ffi::OsStr) -> bool {
+    DEFAULT_EXCLUDES.iter().any(|excluded| name == *excluded)
 }
 
 /// The path relative to the config root, which is what exclude and per-file-ignore
