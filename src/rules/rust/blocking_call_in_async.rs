@@ -32,14 +32,18 @@ const BLOCKING_MODULES: &[(&str, &str)] = &[
     ("reqwest::blocking::", "the async reqwest API"),
 ];
 
-/// Calls under those modules that do no I/O.
-const NON_BLOCKING: &[&str] = &[
-    "std::fs::OpenOptions::new",
-    "std::fs::File::options",
-    "std::fs::Permissions::from_mode",
-    "std::fs::FileTimes::new",
-    "std::fs::DirBuilder::new",
+/// `std::fs` calls that do no I/O: constructors and conversions (`OpenOptions::new()`,
+/// `File::from(owned_fd)`, `File::options()`) and the plain-data types.
+const STD_FS_NO_IO_FUNCTIONS: &[&str] = &[
+    "new",
+    "default",
+    "options",
+    "from",
+    "from_raw_fd",
+    "from_raw_handle",
+    "from_mode",
 ];
+const STD_FS_DATA_TYPES: &[&str] = &["Permissions", "FileTimes", "FileType", "Metadata"];
 
 /// Blocking methods, by the call their chain starts from: `Command::new(..).output()`.
 const BLOCKING_METHODS: &[(&str, &str, &str)] = &[
@@ -84,13 +88,24 @@ fn blocking_function(call: &Call) -> Option<(&str, &'static str)> {
     if let Some((_, instead)) = BLOCKING_FUNCTIONS.iter().find(|(p, _)| *p == path) {
         return Some((path, instead));
     }
-    if NON_BLOCKING.contains(&path) {
+    if does_no_io(path) {
         return None;
     }
     BLOCKING_MODULES
         .iter()
         .find(|(module, _)| path.starts_with(module))
         .map(|(_, instead)| (path, *instead))
+}
+
+/// `std::fs::OpenOptions::new`, `std::fs::File::from`, `std::fs::Permissions::from_mode`, ..
+fn does_no_io(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("std::fs::") else {
+        return false;
+    };
+    let first = rest.split("::").next().unwrap_or_default();
+    let last = rest.rsplit("::").next().unwrap_or_default();
+    STD_FS_DATA_TYPES.contains(&first)
+        || (rest.contains("::") && STD_FS_NO_IO_FUNCTIONS.contains(&last))
 }
 
 /// A blocking method on a chain that starts at a std constructor.
