@@ -114,6 +114,31 @@ fn definitions() -> Vec<RuleDef> {
             Check::Rust(rust::http_client_without_timeout::check)
         ),
         rule!(
+            "rust/RS002-unbounded-channel.md",
+            rust::unbounded_channel::TRIGGERS,
+            Check::Rust(rust::unbounded_channel::check)
+        ),
+        rule!(
+            "rust/RS003-blocking-call-in-async.md",
+            rust::blocking_call_in_async::TRIGGERS,
+            Check::Rust(rust::blocking_call_in_async::check)
+        ),
+        rule!(
+            "rust/RS004-tls-verify-disabled.md",
+            rust::tls_verify_disabled::TRIGGERS,
+            Check::Rust(rust::tls_verify_disabled::check)
+        ),
+        rule!(
+            "rust/RS005-server-without-graceful-shutdown.md",
+            rust::server_without_graceful_shutdown::TRIGGERS,
+            Check::Rust(rust::server_without_graceful_shutdown::check)
+        ),
+        rule!(
+            "rust/RS006-dropped-join-handle.md",
+            rust::dropped_join_handle::TRIGGERS,
+            Check::Rust(rust::dropped_join_handle::check)
+        ),
+        rule!(
             "server/SV001-reload-enabled.md",
             server::reload_enabled::TRIGGERS,
             Check::Server(server::reload_enabled::check)
