@@ -293,7 +293,7 @@ fn dev_server_starts(file: &SourceFile, module: &Module) -> Vec<DevServerStart> 
 }
 
 fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
-    let model = match crate::model::rust::parse_and_build(&file.text) {
+    let mut model = match crate::model::rust::parse_and_build(&file.text) {
         Ok(model) => model,
         Err((span, message)) => {
             parse_error(
@@ -305,6 +305,9 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
             return;
         }
     };
+    if is_rust_test_file(&file.path) {
+        model.mark_as_test_file();
+    }
     for (id, check) in plan.rust.checks() {
         if let Check::Rust(check) = check {
             check(&model, &mut Emitter::new(findings, id));
@@ -428,6 +431,13 @@ fn command_text(containers: &[ContainerSpec], invocation: &Invocation) -> String
         .map(|w| w.text.as_str())
         .collect();
     words.join(" ")
+}
+
+/// Integration tests and benchmarks of a crate (`tests/`, `benches/`): test code as a
+/// whole, like `#[cfg(test)]` modules.
+fn is_rust_test_file(path: &Path) -> bool {
+    path.components()
+        .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches")))
 }
 
 /// Runs the project rules over every file's facts and filters their findings like file

@@ -152,6 +152,14 @@ impl Call {
 
 impl RustFile {
     /// Every call, in source order.
+    /// Marks every call as test code: for files that are tests as a whole (a crate's
+    /// `tests/` and `benches/` folders), which carry no `#[cfg(test)]`.
+    pub fn mark_as_test_file(&mut self) {
+        for call in &mut self.calls {
+            call.in_test = true;
+        }
+    }
+
     pub fn calls(&self) -> &[Call] {
         &self.calls
     }
