@@ -32,6 +32,8 @@ pub enum Check {
     Text(fn(&SourceFile, &mut Emitter)),
     /// One container spec (Kubernetes, compose or a Dockerfile's final stage).
     Container(fn(&ContainerSpec, &mut Emitter)),
+    /// One Kubernetes manifest file: its objects (PrometheusRules, HPAs, ...).
+    Manifest(fn(&crate::model::kubernetes::Manifest<'_>, &mut Emitter)),
     /// One Python module.
     Python(fn(&python::PythonFile, &mut Emitter)),
     /// One Rust file.
