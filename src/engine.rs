@@ -116,10 +116,7 @@ impl Plan {
             kubernetes: KindPlan::new(enabled(&|c| {
                 matches!(
                     c,
-                    Check::Container(_)
-                        | Check::Manifest(_)
-                        | Check::Server(_)
-                        | Check::Project(_)
+                    Check::Container(_) | Check::Manifest(_) | Check::Server(_) | Check::Project(_)
                 )
             })),
             compose: KindPlan::new(enabled(&|c| {
@@ -379,7 +376,13 @@ fn check_kubernetes(
     if plan.collects_facts() {
         facts.kubernetes = manifest.facts(file);
     }
-    check_containers(file, &manifest.containers, &plan.kubernetes, findings, facts);
+    check_containers(
+        file,
+        &manifest.containers,
+        &plan.kubernetes,
+        findings,
+        facts,
+    );
 }
 
 fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {

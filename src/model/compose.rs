@@ -136,7 +136,9 @@ fn service(name: &str, key: Span, body: &Node, one_shot: bool, text: &str) -> Co
         ipc: host("ipc"),
     };
     spec.stop_grace_seconds = body.get("stop_grace_period").and_then(|v| {
-        let seconds = v.as_i64().or_else(|| v.as_str().and_then(duration_seconds))?;
+        let seconds = v
+            .as_i64()
+            .or_else(|| v.as_str().and_then(duration_seconds))?;
         Some(Spanned::new(seconds, v.span))
     });
     spec.partially_known = body.get("<<").is_some() || body.get("extends").is_some();
@@ -472,7 +474,7 @@ services:
             "restart_policy"
         );
         assert_eq!(web.security.run_as_user.as_ref().unwrap().value, 0);
-        assert_eq!(web.security.privileged.as_ref().unwrap().value, true);
+        assert!(web.security.privileged.as_ref().unwrap().value);
         assert_eq!(web.security.capabilities_add[0].value, "NET_ADMIN");
         assert_eq!(slice(text, web.host.network.unwrap()), "host");
         assert_eq!(web.stop_grace_seconds.as_ref().unwrap().value, 90);

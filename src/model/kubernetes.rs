@@ -7,13 +7,13 @@
 //! `None` (image rules cannot judge it), a container list a template wrote yields no
 //! containers.
 
+use crate::diagnostic::Anchor;
 use crate::lang::shell::Word;
 use crate::lang::yaml::{Node, NodeValue, YamlStream};
 use crate::model::container::{
     ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, HostNamespaces, Port, Probe,
     ProbeAction, Resources, SecurityContext, Spanned,
 };
-use crate::diagnostic::Anchor;
 use crate::model::facts::{AutoscalerFact, BudgetFact, KubernetesFacts, WorkloadFact};
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
@@ -272,14 +272,38 @@ pub fn containers_in(stream: &YamlStream, text: &str) -> Vec<ContainerSpec> {
         .map(|container| {
             let mut spec = container.spec;
             let span = container.node.span;
-            spec.partially_known |= stream.template_actions.iter().any(|action| {
-                action.start >= span.start
-                    && action.end <= span.end
-                    && hides_keys(text, *action)
-            });
+            spec.partially_known |= stream
+                .template_actions
+                .iter()
+                .any(|action| within_container(text, span, *action) && hides_keys(text, *action));
             spec
         })
         .collect()
+}
+
+/// Is the action inside the container's mapping: within its span, or after it on lines
+/// indented at least as deep as the container's keys (an action on the last lines of a
+/// container is past the span of its last parsed value)?
+fn within_container(text: &str, container: Span, action: Span) -> bool {
+    if action.start < container.start {
+        return false;
+    }
+    if action.end <= container.end {
+        return true;
+    }
+    let indent_of = |offset: usize| {
+        let before = text.get(..offset).unwrap_or("");
+        offset - before.rfind('\n').map_or(0, |i| i + 1)
+    };
+    let column = indent_of(container.start);
+    let Some(between) = text.get(container.end..action.start) else {
+        return false;
+    };
+    // Every line from the container's end to the action belongs to the container.
+    between
+        .split('\n')
+        .skip(1)
+        .all(|line| line.trim().is_empty() || line.len() - line.trim_start().len() >= column)
 }
 
 /// A template action alone on its line that writes YAML (`{{- include ... | nindent }}`,
@@ -299,7 +323,11 @@ fn hides_keys(text: &str, action: Span) -> bool {
         .map(str::trim)
         .find(|line| !line.is_empty())
         .is_some_and(|line| line.ends_with(':'));
-    alone && !value_of_key && ["include", "toYaml", "tpl"].iter().any(|f| source.contains(f))
+    alone
+        && !value_of_key
+        && ["include", "toYaml", "tpl"]
+            .iter()
+            .any(|f| source.contains(f))
 }
 
 fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<'a>> {
@@ -421,7 +449,8 @@ fn resources(container: &Node) -> Resources {
     let Some((key, body)) = container.get_entry("resources") else {
         return Resources::default();
     };
-    let value = |section: &str, name: &str| body.get_path(&[section, name]).and_then(spanned_literal);
+    let value =
+        |section: &str, name: &str| body.get_path(&[section, name]).and_then(spanned_literal);
     let unknown = body.is_templated()
         || ["limits", "requests"]
             .iter()
