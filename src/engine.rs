@@ -83,6 +83,7 @@ pub struct Plan {
     rust: KindPlan,
     dockerfile: KindPlan,
     kubernetes: KindPlan,
+    compose: KindPlan,
     project: Vec<usize>,
 }
 
@@ -113,6 +114,12 @@ impl Plan {
                 )
             })),
             kubernetes: KindPlan::new(enabled(&|c| {
+                matches!(
+                    c,
+                    Check::Container(_) | Check::Manifest(_) | Check::Server(_) | Check::Project(_)
+                )
+            })),
+            compose: KindPlan::new(enabled(&|c| {
                 matches!(
                     c,
                     Check::Container(_) | Check::Server(_) | Check::Project(_)
@@ -196,6 +203,9 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         }
         ArtifactKind::Kubernetes if plan.kubernetes.wants(&file.text) => {
             check_kubernetes(&file, plan, &mut findings, &mut facts);
+        }
+        ArtifactKind::Compose if plan.compose.wants(&file.text) => {
+            check_compose(&file, plan, &mut findings, &mut facts);
         }
         _ => {}
     }
@@ -360,8 +370,36 @@ fn check_kubernetes(
             format!("YAML does not parse: {message}"),
         );
     }
-    let containers = crate::model::kubernetes::containers(&stream);
-    check_containers(file, &containers, &plan.kubernetes, findings, facts);
+    let manifest = crate::model::kubernetes::Manifest::new(&stream, &file.text);
+    for (id, check) in plan.kubernetes.checks() {
+        if let Check::Manifest(check) = check {
+            check(&manifest, &mut Emitter::new(findings, id));
+        }
+    }
+    if plan.collects_facts() {
+        facts.kubernetes = manifest.facts(file);
+    }
+    check_containers(
+        file,
+        &manifest.containers,
+        &plan.kubernetes,
+        findings,
+        facts,
+    );
+}
+
+fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+    let stream = crate::lang::yaml::parse(&file.text);
+    if let Some((span, message)) = &stream.error {
+        parse_error(
+            file,
+            findings,
+            *span,
+            format!("YAML does not parse: {message}"),
+        );
+    }
+    let containers = crate::model::compose::services(&stream, &file.text);
+    check_containers(file, &containers, &plan.compose, findings, facts);
 }
 
 /// The rules shared by every source of containers: container rules, server settings

@@ -20,7 +20,14 @@ pub enum ContainerOrigin {
         one_shot: bool,
     },
     /// A docker-compose service.
-    Compose { service: String },
+    Compose {
+        /// The service's key under `services:`.
+        service: String,
+        /// Another service waits for this one to exit successfully
+        /// (`depends_on: {svc: {condition: service_completed_successfully}}`): a task that
+        /// runs to completion (migrations, seeding), not a server.
+        one_shot: bool,
+    },
     /// The final stage of a Dockerfile.
     Dockerfile,
 }
@@ -58,11 +65,54 @@ pub enum ProbeAction {
     Unknown,
 }
 
+impl ProbeAction {
+    /// Do two actions check the same thing (same handler, path and port), whatever
+    /// their spans? Unknown actions are never the same as anything.
+    pub fn same_check(&self, other: &ProbeAction) -> bool {
+        fn value(v: &Option<Spanned<String>>) -> Option<&str> {
+            v.as_ref().map(|v| v.value.as_str())
+        }
+        match (self, other) {
+            (
+                ProbeAction::Http { path, port },
+                ProbeAction::Http {
+                    path: other_path,
+                    port: other_port,
+                },
+            ) => value(path) == value(other_path) && value(port) == value(other_port),
+            (ProbeAction::Tcp { port }, ProbeAction::Tcp { port: other })
+            | (ProbeAction::Grpc { port }, ProbeAction::Grpc { port: other }) => {
+                value(port) == value(other)
+            }
+            (ProbeAction::Exec { command }, ProbeAction::Exec { command: other }) => {
+                command.len() == other.len()
+                    && command.iter().zip(other).all(|(a, b)| a.text == b.text)
+            }
+            _ => false,
+        }
+    }
+
+    /// The port the probe connects to (HTTP, TCP, gRPC), as written.
+    pub fn port(&self) -> Option<&Spanned<String>> {
+        match self {
+            ProbeAction::Http { port, .. }
+            | ProbeAction::Tcp { port }
+            | ProbeAction::Grpc { port } => port.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Probe {
-    /// The span of the probe's key (`readinessProbe:`), for findings about the probe.
+    /// The span of the probe's key (`readinessProbe:`, compose `healthcheck:`), for
+    /// findings about the probe.
     pub key_span: Span,
     pub action: ProbeAction,
+    /// The probe's scalar timing settings as written (`periodSeconds`,
+    /// `failureThreshold`, ... in Kubernetes; `interval`, `retries`, ... in compose),
+    /// sorted by name; a templated value keeps its template source.
+    pub timing: Vec<(String, String)>,
 }
 
 /// An environment variable of the container.
@@ -98,6 +148,53 @@ pub struct ContainerCommand {
     pub span: Option<Span>,
 }
 
+/// A security context: Kubernetes `securityContext` (container or pod level), or the
+/// compose service settings that mean the same. Each value with its span.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecurityContext {
+    /// The `securityContext:` key (Kubernetes), for findings about the context itself.
+    pub key_span: Option<Span>,
+    /// The context was written by a template (Helm `toYaml`): its settings are unknown.
+    pub unknown: bool,
+    /// `privileged` (Kubernetes container level; compose `privileged:`).
+    pub privileged: Option<Spanned<bool>>,
+    /// `allowPrivilegeEscalation` (Kubernetes container level).
+    pub allow_privilege_escalation: Option<Spanned<bool>>,
+    /// `runAsUser` (Kubernetes; compose `user: 0`/`root` is read into this too).
+    pub run_as_user: Option<Spanned<i64>>,
+    /// `runAsNonRoot` (Kubernetes).
+    pub run_as_non_root: Option<Spanned<bool>>,
+    /// `capabilities.add` (Kubernetes) / `cap_add` (compose), each capability as
+    /// written (`NET_ADMIN`, `CAP_SYS_ADMIN`, `ALL`).
+    pub capabilities_add: Vec<Spanned<String>>,
+}
+
+/// Host namespaces a pod (or compose service) shares: Kubernetes pod `hostNetwork`,
+/// `hostPID`, `hostIPC`; compose `network_mode: host`, `pid: host`, `ipc: host`. Each
+/// set only when switched on, with the span of the value that switches it on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostNamespaces {
+    pub network: Option<Span>,
+    pub pid: Option<Span>,
+    pub ipc: Option<Span>,
+}
+
+/// Resource limits and requests. Kubernetes `resources.limits/requests`; compose
+/// `deploy.resources.limits/reservations` (and the legacy `mem_limit`, `cpus`,
+/// `mem_reservation`). Values as written (`512Mi`, `0.5`, `"1g"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// The `resources:` key (Kubernetes) or `deploy:` key (compose), when written.
+    pub key_span: Option<Span>,
+    /// Some of it was written by a template (Helm `toYaml .Values.resources`), or
+    /// could come from a YAML merge key: unknown, never missing.
+    pub unknown: bool,
+    pub limits_memory: Option<Spanned<String>>,
+    pub limits_cpu: Option<Spanned<String>>,
+    pub requests_memory: Option<Spanned<String>>,
+    pub requests_cpu: Option<Spanned<String>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerSpec {
     pub origin: ContainerOrigin,
@@ -110,9 +207,42 @@ pub struct ContainerSpec {
     pub command: ContainerCommand,
     pub env: Vec<EnvVar>,
     pub ports: Vec<Port>,
+    /// Kubernetes `readinessProbe`. For compose, the service's `healthcheck:` (the
+    /// signal compose uses for readiness: `depends_on: condition: service_healthy`);
+    /// `healthcheck: {disable: true}` leaves it `None`.
     pub readiness_probe: Option<Probe>,
     pub liveness_probe: Option<Probe>,
     pub startup_probe: Option<Probe>,
+    /// Container-level security context (Kubernetes container `securityContext`;
+    /// compose `privileged`, `cap_add`, `user`).
+    pub security: SecurityContext,
+    /// Pod-level security context (Kubernetes `spec.securityContext`), copied into each
+    /// container of the pod; empty for compose.
+    pub pod_security: SecurityContext,
+    /// Host namespaces the pod / service shares.
+    pub host: HostNamespaces,
+    /// The user the process runs as, as written (compose `user:`).
+    pub user: Option<Spanned<String>>,
+    pub resources: Resources,
+    /// Compose `restart:` (or `deploy.restart_policy:`), the value as written (the key
+    /// span for `deploy.restart_policy`). Always `None` for Kubernetes, where the pod's
+    /// `restartPolicy` is not a container property.
+    pub restart: Option<Spanned<String>>,
+    /// How long the platform waits after SIGTERM before killing the process, in seconds:
+    /// Kubernetes pod `terminationGracePeriodSeconds`, compose `stop_grace_period`.
+    /// `None` when not written (the platform default applies) or not literal.
+    pub stop_grace_seconds: Option<Spanned<i64>>,
+    /// The command (or part of it) was written by a template (Helm `{{ }}`), so what
+    /// runs is unknown: command rules must not conclude from its absence.
+    pub command_unknown: bool,
+    /// The command is shell form (Dockerfile `CMD gunicorn ...`): `/bin/sh -c` runs it.
+    /// Compose string commands are split into words by compose itself, not a shell, so
+    /// they are not shell form.
+    pub shell_form: bool,
+    /// Settings may come from somewhere the model cannot see (compose `<<:` merge keys
+    /// or `extends:`, Helm `include`/`toYaml` lines inside the container): rules about
+    /// something *absent* must stay silent.
+    pub partially_known: bool,
 }
 
 impl ContainerSpec {
@@ -128,6 +258,35 @@ impl ContainerSpec {
             readiness_probe: None,
             liveness_probe: None,
             startup_probe: None,
+            security: SecurityContext::default(),
+            pod_security: SecurityContext::default(),
+            host: HostNamespaces::default(),
+            user: None,
+            resources: Resources::default(),
+            restart: None,
+            stop_grace_seconds: None,
+            command_unknown: false,
+            shell_form: false,
+            partially_known: false,
+        }
+    }
+
+    /// A container a deployment runs (Kubernetes, compose), as opposed to the image
+    /// a Dockerfile builds.
+    pub fn is_deployed(&self) -> bool {
+        !matches!(self.origin, ContainerOrigin::Dockerfile)
+    }
+
+    /// The workload it belongs to, for messages: `container `web` of Deployment`,
+    /// `compose service `web``.
+    pub fn describe(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("(unnamed)");
+        match &self.origin {
+            ContainerOrigin::Kubernetes { workload_kind, .. } => {
+                format!("container `{name}` of {workload_kind}")
+            }
+            ContainerOrigin::Compose { service, .. } => format!("compose service `{service}`"),
+            ContainerOrigin::Dockerfile => "the image".to_string(),
         }
     }
 
@@ -138,6 +297,7 @@ impl ContainerSpec {
             self.origin,
             ContainerOrigin::Kubernetes { init: true, .. }
                 | ContainerOrigin::Kubernetes { one_shot: true, .. }
+                | ContainerOrigin::Compose { one_shot: true, .. }
         )
     }
 

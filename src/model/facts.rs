@@ -5,6 +5,7 @@
 
 use crate::diagnostic::Anchor;
 use crate::suppress::Suppressions;
+use std::collections::BTreeMap;
 
 /// A container command that runs a Python script or module (`python app.py`,
 /// `python -m service`).
@@ -36,6 +37,57 @@ pub struct DevServerStart {
     pub line: usize,
 }
 
+/// What a Kubernetes file declares that rules over the whole set of manifests need
+/// (DP010 single-replica, DP011 missing-pod-disruption-budget): the workloads, and the
+/// autoscalers and disruption budgets that may cover workloads of other files.
+#[derive(Debug, Clone, Default)]
+pub struct KubernetesFacts {
+    pub workloads: Vec<WorkloadFact>,
+    pub autoscalers: Vec<AutoscalerFact>,
+    pub disruption_budgets: Vec<BudgetFact>,
+}
+
+impl KubernetesFacts {
+    pub fn is_empty(&self) -> bool {
+        self.workloads.is_empty()
+            && self.autoscalers.is_empty()
+            && self.disruption_budgets.is_empty()
+    }
+}
+
+/// A Deployment or StatefulSet with a literal replica count.
+#[derive(Debug, Clone)]
+pub struct WorkloadFact {
+    pub kind: String,
+    /// `metadata.name`; `None` when templated.
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub replicas: i64,
+    /// The `replicas` value, where findings point.
+    pub anchor: Anchor,
+    /// The pod template's labels; `None` when any is templated (unknown).
+    pub pod_labels: Option<BTreeMap<String, String>>,
+}
+
+/// What an autoscaler (HorizontalPodAutoscaler, KEDA ScaledObject) scales.
+#[derive(Debug, Clone)]
+pub struct AutoscalerFact {
+    /// `scaleTargetRef.kind`; `None` when absent or templated.
+    pub target_kind: Option<String>,
+    /// `scaleTargetRef.name`; `None` when templated (it may target anything).
+    pub target_name: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// A PodDisruptionBudget's selector.
+#[derive(Debug, Clone)]
+pub struct BudgetFact {
+    pub namespace: Option<String>,
+    /// `selector.matchLabels`; `None` when the selector cannot be read literally
+    /// (templated, or `matchExpressions`): it may match anything.
+    pub match_labels: Option<BTreeMap<String, String>>,
+}
+
 /// What one file contributes to the project stage.
 #[derive(Debug, Default)]
 pub struct FileFacts {
@@ -44,6 +96,8 @@ pub struct FileFacts {
     pub script_runs: Vec<ScriptRun>,
     /// Set for Python files: the dev servers the module starts (possibly none).
     pub python_dev_servers: Option<Vec<DevServerStart>>,
+    /// Set for Kubernetes files that declare workloads, autoscalers or budgets.
+    pub kubernetes: Option<KubernetesFacts>,
     /// The file's suppression comments, applied to project findings that land in it.
     pub suppressions: Suppressions,
 }
@@ -52,6 +106,7 @@ impl FileFacts {
     pub fn is_empty(&self) -> bool {
         self.script_runs.is_empty()
             && self.python_dev_servers.is_none()
+            && self.kubernetes.is_none()
             && self.suppressions.is_empty()
     }
 }

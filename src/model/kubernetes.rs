@@ -7,12 +7,16 @@
 //! `None` (image rules cannot judge it), a container list a template wrote yields no
 //! containers.
 
+use crate::diagnostic::Anchor;
 use crate::lang::shell::Word;
 use crate::lang::yaml::{Node, NodeValue, YamlStream};
 use crate::model::container::{
-    ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, Port, Probe, ProbeAction, Spanned,
+    ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, HostNamespaces, Port, Probe,
+    ProbeAction, Resources, SecurityContext, Spanned,
 };
-use crate::source::Span;
+use crate::model::facts::{AutoscalerFact, BudgetFact, KubernetesFacts, WorkloadFact};
+use crate::source::{SourceFile, Span};
+use std::collections::BTreeMap;
 
 /// One Kubernetes object: a document (or an item of a `List`) with `apiVersion` and a
 /// literal `kind`.
@@ -65,6 +69,93 @@ pub struct Workload<'a> {
 pub struct Container<'a> {
     pub spec: ContainerSpec,
     pub node: &'a Node,
+}
+
+/// A Kubernetes file as the manifest rules see it: its objects and its containers.
+pub struct Manifest<'a> {
+    pub stream: &'a YamlStream,
+    pub objects: Vec<Object<'a>>,
+    /// Every container of every workload (init containers included), see
+    /// [`containers_in`].
+    pub containers: Vec<ContainerSpec>,
+}
+
+impl<'a> Manifest<'a> {
+    pub fn new(stream: &'a YamlStream, text: &str) -> Self {
+        Manifest {
+            stream,
+            objects: objects(stream),
+            containers: containers_in(stream, text),
+        }
+    }
+
+    /// What the file tells rules over the whole set of manifests; `None` when nothing.
+    pub fn facts(&self, file: &SourceFile) -> Option<KubernetesFacts> {
+        let mut facts = KubernetesFacts::default();
+        for object in &self.objects {
+            match object.kind.as_str() {
+                "Deployment" | "StatefulSet" => {
+                    let Some(replicas) = object.node.get_path(&["spec", "replicas"]) else {
+                        continue;
+                    };
+                    let Some(count) = replicas.as_i64() else {
+                        continue;
+                    };
+                    let pod_labels = match object
+                        .node
+                        .get_path(&["spec", "template", "metadata", "labels"])
+                    {
+                        Some(labels) => literal_map(labels),
+                        None => Some(BTreeMap::new()),
+                    };
+                    facts.workloads.push(WorkloadFact {
+                        kind: object.kind.clone(),
+                        name: object.name.clone(),
+                        namespace: object.namespace.clone(),
+                        replicas: count,
+                        anchor: Anchor::new(file, replicas.span, &[]),
+                        pod_labels,
+                    });
+                }
+                "HorizontalPodAutoscaler" | "ScaledObject" => {
+                    let target = object.node.get_path(&["spec", "scaleTargetRef"]);
+                    let field = |key: &str| {
+                        target
+                            .and_then(|t| t.get(key))
+                            .and_then(literal)
+                            .map(str::to_string)
+                    };
+                    facts.autoscalers.push(AutoscalerFact {
+                        target_kind: field("kind"),
+                        target_name: field("name"),
+                        namespace: object.namespace.clone(),
+                    });
+                }
+                "PodDisruptionBudget" => {
+                    let selector = object.node.get_path(&["spec", "selector"]);
+                    let match_labels = selector
+                        .filter(|s| s.get("matchExpressions").is_none())
+                        .and_then(|s| s.get("matchLabels"))
+                        .and_then(literal_map);
+                    facts.disruption_budgets.push(BudgetFact {
+                        namespace: object.namespace.clone(),
+                        match_labels,
+                    });
+                }
+                _ => {}
+            }
+        }
+        (!facts.is_empty()).then_some(facts)
+    }
+}
+
+/// A mapping of literal strings; `None` when any key or value is templated or the
+/// mapping is not one (its content is unknown).
+fn literal_map(node: &Node) -> Option<BTreeMap<String, String>> {
+    node.as_map()?
+        .iter()
+        .map(|(key, value)| Some((key.as_str()?.to_string(), value.as_str()?.to_string())))
+        .collect()
 }
 
 /// Nesting of `List`s followed (a List of Lists is legal, deeper is absurd).
@@ -171,8 +262,85 @@ pub fn containers(stream: &YamlStream) -> Vec<ContainerSpec> {
         .collect()
 }
 
+/// The containers of every workload, with what templates hide marked: a container whose
+/// mapping holds a Helm `include`/`toYaml`/`tpl` action on a line of its own (keys the
+/// model cannot see) is `partially_known`. `text` is the file the stream was parsed from.
+pub fn containers_in(stream: &YamlStream, text: &str) -> Vec<ContainerSpec> {
+    workloads(stream)
+        .into_iter()
+        .flat_map(|workload| workload.containers)
+        .map(|container| {
+            let mut spec = container.spec;
+            let span = container.node.span;
+            spec.partially_known |= stream
+                .template_actions
+                .iter()
+                .any(|action| within_container(text, span, *action) && hides_keys(text, *action));
+            spec
+        })
+        .collect()
+}
+
+/// Is the action inside the container's mapping: within its span, or after it on lines
+/// indented at least as deep as the container's keys (an action on the last lines of a
+/// container is past the span of its last parsed value)?
+fn within_container(text: &str, container: Span, action: Span) -> bool {
+    if action.start < container.start {
+        return false;
+    }
+    if action.end <= container.end {
+        return true;
+    }
+    let indent_of = |offset: usize| {
+        let before = text.get(..offset).unwrap_or("");
+        offset - before.rfind('\n').map_or(0, |i| i + 1)
+    };
+    let column = indent_of(container.start);
+    let Some(between) = text.get(container.end..action.start) else {
+        return false;
+    };
+    // Every line from the container's end to the action belongs to the container.
+    between
+        .split('\n')
+        .skip(1)
+        .all(|line| line.trim().is_empty() || line.len() - line.trim_start().len() >= column)
+}
+
+/// A template action alone on its line that writes YAML (`{{- include ... | nindent }}`,
+/// `{{ toYaml .Values.extra }}`), as opposed to control flow (`if`, `end`, `with`).
+fn hides_keys(text: &str, action: Span) -> bool {
+    let Some(source) = text.get(action.start..action.end) else {
+        return false;
+    };
+    let before = text.get(..action.start).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let alone = before[line_start..].trim().is_empty();
+    // Right under `resources:` it is that key's value, which the parser already reads
+    // as templated; only an action that writes keys of its own hides something.
+    let value_of_key = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| line.ends_with(':'));
+    alone
+        && !value_of_key
+        && ["include", "toYaml", "tpl"]
+            .iter()
+            .any(|f| source.contains(f))
+}
+
 fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<'a>> {
     let mut found = Vec::new();
+    let pod_security = security_context(pod_spec);
+    let host = HostNamespaces {
+        network: true_flag(pod_spec, "hostNetwork"),
+        pid: true_flag(pod_spec, "hostPID"),
+        ipc: true_flag(pod_spec, "hostIPC"),
+    };
+    let stop_grace_seconds = pod_spec
+        .get("terminationGracePeriodSeconds")
+        .and_then(|value| value.as_i64().map(|n| Spanned::new(n, value.span)));
     for (key, init) in [("initContainers", true), ("containers", false)] {
         let Some(list) = pod_spec.get(key).and_then(Node::as_seq) else {
             continue;
@@ -184,10 +352,11 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
                 init,
                 one_shot: object.is_one_shot(),
             };
-            found.push(Container {
-                spec: container_spec(node, origin),
-                node,
-            });
+            let mut spec = container_spec(node, origin);
+            spec.pod_security = pod_security.clone();
+            spec.host = host.clone();
+            spec.stop_grace_seconds = stop_grace_seconds.clone();
+            found.push(Container { spec, node });
         }
     }
     found
@@ -224,7 +393,82 @@ pub fn container_spec(node: &Node, origin: ContainerOrigin) -> ContainerSpec {
     spec.readiness_probe = probe(node, "readinessProbe");
     spec.liveness_probe = probe(node, "livenessProbe");
     spec.startup_probe = probe(node, "startupProbe");
+    spec.security = security_context(node);
+    spec.resources = resources(node);
+    spec.command_unknown = ["command", "args"].iter().any(|key| {
+        node.get(key).is_some_and(|value| {
+            value.is_templated()
+                || value
+                    .as_seq()
+                    .unwrap_or_default()
+                    .iter()
+                    .any(Node::is_templated)
+        })
+    });
     spec
+}
+
+/// A `securityContext` (container or pod level) of `owner`.
+fn security_context(owner: &Node) -> SecurityContext {
+    let Some((key, context)) = owner.get_entry("securityContext") else {
+        return SecurityContext::default();
+    };
+    let flag = |name: &str| {
+        context
+            .get(name)
+            .and_then(|value| value.as_bool().map(|b| Spanned::new(b, value.span)))
+    };
+    SecurityContext {
+        key_span: Some(key.span),
+        unknown: context.is_templated(),
+        privileged: flag("privileged"),
+        allow_privilege_escalation: flag("allowPrivilegeEscalation"),
+        run_as_user: context
+            .get("runAsUser")
+            .and_then(|value| value.as_i64().map(|n| Spanned::new(n, value.span))),
+        run_as_non_root: flag("runAsNonRoot"),
+        capabilities_add: context
+            .get_path(&["capabilities", "add"])
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(spanned_literal)
+            .collect(),
+    }
+}
+
+/// The span of `key`'s value when it is literally true.
+fn true_flag(owner: &Node, key: &str) -> Option<Span> {
+    owner
+        .get(key)
+        .filter(|value| value.as_bool() == Some(true))
+        .map(|value| value.span)
+}
+
+fn resources(container: &Node) -> Resources {
+    let Some((key, body)) = container.get_entry("resources") else {
+        return Resources::default();
+    };
+    let value =
+        |section: &str, name: &str| body.get_path(&[section, name]).and_then(spanned_literal);
+    let unknown = body.is_templated()
+        || ["limits", "requests"]
+            .iter()
+            .any(|section| body.get(section).is_some_and(Node::is_templated))
+        || ["limits", "requests"].iter().any(|section| {
+            ["memory", "cpu"].iter().any(|name| {
+                body.get_path(&[section, name])
+                    .is_some_and(Node::is_templated)
+            })
+        });
+    Resources {
+        key_span: Some(key.span),
+        unknown,
+        limits_memory: value("limits", "memory"),
+        limits_cpu: value("limits", "cpu"),
+        requests_memory: value("requests", "memory"),
+        requests_cpu: value("requests", "cpu"),
+    }
 }
 
 fn container_command(node: &Node) -> ContainerCommand {
@@ -284,9 +528,28 @@ fn probe(container: &Node, key: &str) -> Option<Probe> {
     if body.is_null() {
         return None;
     }
+    let mut timing: Vec<(String, String)> = body
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(key, value)| {
+            let key = key.as_str()?;
+            if matches!(key, "httpGet" | "tcpSocket" | "exec" | "grpc") {
+                return None;
+            }
+            let value = match &value.value {
+                NodeValue::Scalar { text, .. } => text.clone(),
+                NodeValue::Templated { source } => source.clone(),
+                _ => return None,
+            };
+            Some((key.to_string(), value))
+        })
+        .collect();
+    timing.sort();
     Some(Probe {
         key_span: key_node.span,
         action: probe_action(body),
+        timing,
     })
 }
 

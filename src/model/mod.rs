@@ -1,6 +1,7 @@
 //! Models: typed, source-independent views of parsed files that rules query.
 
 pub mod command;
+pub mod compose;
 pub mod container;
 pub mod dockerfile;
 pub mod facts;

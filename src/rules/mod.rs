@@ -32,6 +32,8 @@ pub enum Check {
     Text(fn(&SourceFile, &mut Emitter)),
     /// One container spec (Kubernetes, compose or a Dockerfile's final stage).
     Container(fn(&ContainerSpec, &mut Emitter)),
+    /// One Kubernetes manifest file: its objects (PrometheusRules, HPAs, ...).
+    Manifest(fn(&crate::model::kubernetes::Manifest<'_>, &mut Emitter)),
     /// One Python module.
     Python(fn(&python::PythonFile, &mut Emitter)),
     /// One Rust file.
@@ -87,6 +89,71 @@ fn definitions() -> Vec<RuleDef> {
             "deploy/DP002-missing-liveness-probe.md",
             deploy::missing_liveness_probe::TRIGGERS,
             Check::Container(deploy::missing_liveness_probe::check)
+        ),
+        rule!(
+            "deploy/DP003-probe-target-mismatch.md",
+            deploy::probe_target_mismatch::TRIGGERS,
+            Check::Container(deploy::probe_target_mismatch::check)
+        ),
+        rule!(
+            "deploy/DP004-liveness-equals-readiness.md",
+            deploy::liveness_equals_readiness::TRIGGERS,
+            Check::Container(deploy::liveness_equals_readiness::check)
+        ),
+        rule!(
+            "deploy/DP005-missing-resources.md",
+            deploy::missing_resources::TRIGGERS,
+            Check::Container(deploy::missing_resources::check)
+        ),
+        rule!(
+            "deploy/DP006-unpinned-image.md",
+            deploy::unpinned_image::TRIGGERS,
+            Check::Container(deploy::unpinned_image::check)
+        ),
+        rule!(
+            "deploy/DP007-privileged-container.md",
+            deploy::privileged_container::TRIGGERS,
+            Check::Container(deploy::privileged_container::check)
+        ),
+        rule!(
+            "deploy/DP008-run-as-root-allowed.md",
+            deploy::run_as_root_allowed::TRIGGERS,
+            Check::Container(deploy::run_as_root_allowed::check)
+        ),
+        rule!(
+            "deploy/DP009-literal-secret-env.md",
+            deploy::literal_secret_env::TRIGGERS,
+            Check::Container(deploy::literal_secret_env::check)
+        ),
+        rule!(
+            "deploy/DP010-single-replica.md",
+            project::single_replica::TRIGGERS,
+            Check::Project(project::single_replica::check)
+        ),
+        rule!(
+            "deploy/DP011-missing-pod-disruption-budget.md",
+            project::missing_pod_disruption_budget::TRIGGERS,
+            Check::Project(project::missing_pod_disruption_budget::check)
+        ),
+        rule!(
+            "deploy/DP012-termination-grace-too-short.md",
+            deploy::termination_grace::TRIGGERS,
+            Check::Container(deploy::termination_grace::check)
+        ),
+        rule!(
+            "deploy/DP013-alert-without-runbook.md",
+            deploy::alert_without_runbook::TRIGGERS,
+            Check::Manifest(deploy::alert_without_runbook::check)
+        ),
+        rule!(
+            "deploy/DP014-dev-server-or-debug-env.md",
+            deploy::dev_server_command::TRIGGERS,
+            Check::Container(deploy::dev_server_command::check)
+        ),
+        rule!(
+            "deploy/DP015-no-restart-policy.md",
+            deploy::no_restart_policy::TRIGGERS,
+            Check::Container(deploy::no_restart_policy::check)
         ),
         rule!(
             "docker/DF001-shell-form-entrypoint.md",

@@ -4,8 +4,9 @@ use super::probes::{ProbeKind, require_probe};
 use crate::diagnostic::Emitter;
 use crate::model::container::ContainerSpec;
 
-/// Every pod spec has a `containers:` key; without it there is nothing to check.
-pub const TRIGGERS: &[&str] = &["containers"];
+/// Every pod spec has a `containers:` key, every compose file `services:`; without them
+/// there is nothing to check.
+pub const TRIGGERS: &[&str] = &["containers", "services"];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     require_probe(spec, ProbeKind::Readiness, out);

@@ -27,20 +27,34 @@ impl ProbeKind {
     }
 }
 
-/// Reports a long-running Kubernetes container that lacks the probe, at its name.
+/// Reports a long-running container that lacks the probe, at its name (Kubernetes) or
+/// service key (compose). Compose has one signal, `healthcheck:`, read as the readiness
+/// probe; it has no liveness probe to ask for.
 pub fn require_probe(spec: &ContainerSpec, kind: ProbeKind, out: &mut Emitter) {
-    let ContainerOrigin::Kubernetes { workload_kind, .. } = &spec.origin else {
-        return;
+    let compose = match &spec.origin {
+        ContainerOrigin::Kubernetes { .. } => false,
+        ContainerOrigin::Compose { .. } => match kind {
+            ProbeKind::Readiness => true,
+            ProbeKind::Liveness => return,
+        },
+        ContainerOrigin::Dockerfile => return,
     };
-    if spec.is_run_to_completion() || kind.of(spec).is_some() {
+    if spec.is_run_to_completion() || kind.of(spec).is_some() || spec.partially_known {
         return;
     }
-    let name = spec.name.as_deref().unwrap_or("(unnamed)");
+    if compose {
+        out.report(
+            spec.anchor,
+            format!(
+                "{} has no `healthcheck:`: dependents start before it can serve",
+                spec.describe()
+            ),
+        )
+        .help("add a `healthcheck:` (`test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/readyz\"]`) and have dependents wait with `condition: service_healthy`");
+        return;
+    }
     out.report(
         spec.anchor,
-        format!(
-            "container `{name}` of {workload_kind} has no {}",
-            kind.key()
-        ),
+        format!("{} has no {}", spec.describe(), kind.key()),
     );
 }

@@ -3,6 +3,8 @@
 //! can.
 
 pub mod dev_server_in_production;
+pub mod missing_pod_disruption_budget;
+pub mod single_replica;
 
 use crate::diagnostic::Anchor;
 

@@ -1,3 +1,4 @@
 //! Secret rules: credentials written into any text file prodlint reads.
 
 pub mod provider_credential;
+pub mod secret_names;

@@ -1,0 +1,46 @@
+//! DP009 literal-secret-env: an environment variable with a secret-looking name set to a
+//! literal value in a manifest or compose file. (A URL with an inline password, under any
+//! name, is SC001's.)
+
+use crate::diagnostic::Emitter;
+use crate::model::container::{ContainerOrigin, ContainerSpec};
+use crate::rules::secrets::secret_names::is_literal_secret;
+
+pub const TRIGGERS: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "credential",
+    "auth",
+];
+
+pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
+    if !spec.is_deployed() {
+        return;
+    }
+    let help = match spec.origin {
+        ContainerOrigin::Compose { .. } => {
+            "interpolate it (`${DB_PASSWORD}`) from an untracked .env file, or use compose `secrets:`"
+        }
+        _ => "read it from a Secret: `valueFrom: {secretKeyRef: {name: ..., key: ...}}`",
+    };
+    for var in &spec.env {
+        let Some(value) = &var.value else {
+            continue;
+        };
+        let name = &var.name.value;
+        if is_literal_secret(name, &value.value) {
+            out.report(
+                value.span,
+                format!(
+                    "`{name}` of {} is set to a literal secret in the file",
+                    spec.describe()
+                ),
+            )
+            .help(help)
+            .secret(value.span);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! DP010 single-replica: a Deployment or StatefulSet with `replicas: 1` and no
+//! autoscaler (HorizontalPodAutoscaler, KEDA ScaledObject) targeting it anywhere in the
+//! set of manifests.
+
+use super::ProjectEmitter;
+use crate::model::facts::{AutoscalerFact, ProjectFacts, WorkloadFact};
+
+pub const TRIGGERS: &[&str] = &["replicas", "HorizontalPodAutoscaler", "ScaledObject"];
+
+/// Could `autoscaler` scale `workload`? Unknown (templated) parts match anything, and a
+/// missing namespace is the namespace the manifests are applied to.
+fn targets(autoscaler: &AutoscalerFact, workload: &WorkloadFact) -> bool {
+    let kind = autoscaler
+        .target_kind
+        .as_ref()
+        .is_none_or(|kind| *kind == workload.kind);
+    let name = match (&autoscaler.target_name, &workload.name) {
+        (Some(target), Some(name)) => target == name,
+        _ => true,
+    };
+    let namespace = match (&autoscaler.namespace, &workload.namespace) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    kind && name && namespace
+}
+
+pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
+    let autoscalers: Vec<&AutoscalerFact> = facts
+        .files
+        .iter()
+        .filter_map(|f| f.kubernetes.as_ref())
+        .flat_map(|k| &k.autoscalers)
+        .collect();
+    for workload in facts
+        .files
+        .iter()
+        .filter_map(|f| f.kubernetes.as_ref())
+        .flat_map(|k| &k.workloads)
+    {
+        if workload.replicas != 1 || autoscalers.iter().any(|a| targets(a, workload)) {
+            continue;
+        }
+        let name = workload.name.as_deref().unwrap_or("(templated name)");
+        out.report(
+            workload.anchor.clone(),
+            format!(
+                "{} `{name}` runs a single replica and no autoscaler targets it: every restart, node drain or rollout is an outage",
+                workload.kind
+            ),
+        );
+    }
+}
