@@ -47,6 +47,15 @@ pub struct KubernetesFacts {
     pub disruption_budgets: Vec<BudgetFact>,
 }
 
+/// Objects in different namespaces never refer to each other; an unknown (templated or
+/// defaulted) namespace could be either, so it matches.
+pub fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
 impl KubernetesFacts {
     pub fn is_empty(&self) -> bool {
         self.workloads.is_empty()
@@ -123,6 +132,11 @@ impl ProjectFacts {
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
             .map(|i| &self.files[i])
+    }
+
+    /// The Kubernetes facts of every file that has some.
+    pub fn kubernetes(&self) -> impl Iterator<Item = &KubernetesFacts> {
+        self.files.iter().filter_map(|f| f.kubernetes.as_ref())
     }
 
     /// Paths of the Python files whose facts were collected.

@@ -2,16 +2,13 @@
 //! PodDisruptionBudget selecting its pods anywhere in the set of manifests.
 
 use super::ProjectEmitter;
-use crate::model::facts::{BudgetFact, ProjectFacts, WorkloadFact};
+use crate::model::facts::{BudgetFact, ProjectFacts, WorkloadFact, same_namespace};
 
 pub const TRIGGERS: &[&str] = &["replicas", "PodDisruptionBudget"];
 
 /// Could `budget` select the pods of `workload`? Unknown selectors or labels match.
 fn selects(budget: &BudgetFact, workload: &WorkloadFact) -> bool {
-    let namespace = match (&budget.namespace, &workload.namespace) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
+    let namespace = same_namespace(&budget.namespace, &workload.namespace);
     let labels = match (&budget.match_labels, &workload.pod_labels) {
         (Some(selector), Some(labels)) => {
             !selector.is_empty()
@@ -26,15 +23,11 @@ fn selects(budget: &BudgetFact, workload: &WorkloadFact) -> bool {
 
 pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
     let budgets: Vec<&BudgetFact> = facts
-        .files
-        .iter()
-        .filter_map(|f| f.kubernetes.as_ref())
+        .kubernetes()
         .flat_map(|k| &k.disruption_budgets)
         .collect();
     for workload in facts
-        .files
-        .iter()
-        .filter_map(|f| f.kubernetes.as_ref())
+        .kubernetes()
         .flat_map(|k| &k.workloads)
         .filter(|w| w.kind == "Deployment" && w.replicas > 1)
     {

@@ -3,7 +3,7 @@
 //! set of manifests.
 
 use super::ProjectEmitter;
-use crate::model::facts::{AutoscalerFact, ProjectFacts, WorkloadFact};
+use crate::model::facts::{AutoscalerFact, ProjectFacts, WorkloadFact, same_namespace};
 
 pub const TRIGGERS: &[&str] = &["replicas", "HorizontalPodAutoscaler", "ScaledObject"];
 
@@ -18,26 +18,14 @@ fn targets(autoscaler: &AutoscalerFact, workload: &WorkloadFact) -> bool {
         (Some(target), Some(name)) => target == name,
         _ => true,
     };
-    let namespace = match (&autoscaler.namespace, &workload.namespace) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
+    let namespace = same_namespace(&autoscaler.namespace, &workload.namespace);
     kind && name && namespace
 }
 
 pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
-    let autoscalers: Vec<&AutoscalerFact> = facts
-        .files
-        .iter()
-        .filter_map(|f| f.kubernetes.as_ref())
-        .flat_map(|k| &k.autoscalers)
-        .collect();
-    for workload in facts
-        .files
-        .iter()
-        .filter_map(|f| f.kubernetes.as_ref())
-        .flat_map(|k| &k.workloads)
-    {
+    let autoscalers: Vec<&AutoscalerFact> =
+        facts.kubernetes().flat_map(|k| &k.autoscalers).collect();
+    for workload in facts.kubernetes().flat_map(|k| &k.workloads) {
         if workload.replicas != 1 || autoscalers.iter().any(|a| targets(a, workload)) {
             continue;
         }
