@@ -236,6 +236,155 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
     Some(spec)
 }
 
+/// Does `path` name a shell script (`/docker-entrypoint.sh`, `start.bash`,
+/// `/usr/local/bin/docker-entrypoint`)?
+pub fn looks_like_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".sh")
+        || name.ends_with(".bash")
+        || (!name.contains('.')
+            && (name.starts_with("docker-entrypoint") || name.starts_with("entrypoint")))
+}
+
+/// The shell script an argv starts as its main process: the first word when it names a
+/// script, or the script `sh`/`bash` is given (`["bash", "start.sh"]`). None behind
+/// `dumb-init`, which signals the script's whole process group.
+pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
+    let first = words.first()?;
+    let base = first.text.rsplit('/').next().unwrap_or(&first.text);
+    let candidate = if matches!(base, "sh" | "bash" | "dash" | "ash") {
+        let next = words.get(1)?;
+        if next.text.starts_with('-') {
+            return None;
+        }
+        next
+    } else {
+        first
+    };
+    looks_like_script(&candidate.text).then_some(*candidate)
+}
+
+/// The script the final stage runs as PID 1 through an exec-form ENTRYPOINT (or CMD
+/// when there is no ENTRYPOINT), with the instruction's span. Shell form is DF001's
+/// own finding already.
+pub fn main_process_script(df: &Dockerfile) -> Option<(String, crate::source::Span)> {
+    let stage = df.final_stage()?;
+    let instruction = main_process_instruction(df, stage.index)?;
+    let Arguments::Exec(words) = &instruction.args else {
+        return None;
+    };
+    let words: Vec<&Word> = words.iter().collect();
+    let script = script_of_argv(&words)?;
+    Some((script.text.clone(), instruction.span))
+}
+
+/// `a/b/../c` → `a/c`, `./x` → `x`; leading `/` kept.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The build-context paths COPY/ADD instructions of the final stage (and the stages it
+/// is built from) copy to `path` in the image, most recent first. A relative `path` is
+/// taken from the last WORKDIR. `COPY --from=...` copies from another image: skipped.
+pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
+    let Some(stage) = df.final_stage() else {
+        return Vec::new();
+    };
+    let workdir = last_in_chain(df, stage.index, "WORKDIR")
+        .and_then(|w| w.words().first().map(|w| w.text.clone()))
+        .unwrap_or_else(|| "/".to_string());
+    let absolute = |p: &str| -> String {
+        if p.starts_with('/') {
+            normalize(p)
+        } else {
+            normalize(&format!("{workdir}/{p}"))
+        }
+    };
+    let target = absolute(path);
+    let mut out = Vec::new();
+    for stage in stage_chain(df, stage.index) {
+        for instruction in stage.instructions.iter().rev() {
+            if !matches!(instruction.keyword.as_str(), "COPY" | "ADD")
+                || instruction.flag("from").is_some()
+            {
+                continue;
+            }
+            let words = instruction.words();
+            let Some((dest, sources)) = words.split_last() else {
+                continue;
+            };
+            if sources.is_empty() {
+                continue;
+            }
+            let dest_dir = dest.text.ends_with('/') || sources.len() > 1;
+            let dest = absolute(&dest.text);
+            for source in sources {
+                let src = normalize(&source.text);
+                let src_name = src.rsplit('/').next().unwrap_or(&src);
+                if target == dest && !dest_dir {
+                    out.push(src.clone());
+                } else if let Some(rest) = target
+                    .strip_prefix(&dest)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .or_else(|| (dest == "/").then(|| &target[1..]))
+                {
+                    if rest == src_name {
+                        out.push(src.clone());
+                    }
+                    // A folder copied into `dest`: the script is at `rest` inside it.
+                    let inside = if src.is_empty() {
+                        rest.to_string()
+                    } else {
+                        format!("{src}/{rest}")
+                    };
+                    if !out.contains(&inside) {
+                        out.push(inside);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Why the final stage looks like a server with nothing checking its health: it
+/// EXPOSEs a port or runs a server, and no HEALTHCHECK is in effect (`HEALTHCHECK NONE`
+/// is a decision, not an omission). Returns the final FROM's span and the reason.
+pub fn serves_without_healthcheck(df: &Dockerfile) -> Option<(crate::source::Span, String)> {
+    let stage = df.final_stage()?;
+    if last_in_chain(df, stage.index, "HEALTHCHECK").is_some() {
+        return None;
+    }
+    let server = final_stage_invocations(df).into_iter().find_map(|i| {
+        crate::model::server::from_invocation(&i, crate::model::server::ServerContext::Container)
+            .map(|s| s.server.name())
+    });
+    let reason = match server {
+        Some(name) => format!("it runs {name}"),
+        None => {
+            let expose = last_in_chain(df, stage.index, "EXPOSE")?;
+            let ports: Vec<&str> = expose.words().iter().map(|w| w.text.as_str()).collect();
+            format!("it exposes {}", ports.join(" "))
+        }
+    };
+    Some((stage.from.span, reason))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
