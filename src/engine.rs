@@ -12,7 +12,7 @@ use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::container::ContainerSpec;
 use crate::model::facts::{
     DeferredFinding, DevServerStart, EntryScript, FileFacts, GunicornConf, GunicornRun,
-    ProjectFacts, ScriptRun, ScriptTarget, ShellScriptFacts, UncheckedImage,
+    ProjectFacts, RootViaScript, ScriptRun, ScriptTarget, ShellScriptFacts, UncheckedImage,
 };
 use crate::model::python::{Literal, Module};
 use crate::model::server::{self, EnvValue, ServerContext, ServerKind, ServerSettings};
@@ -410,6 +410,11 @@ fn check_dockerfile(
                 dockerfile_main_process: true,
             });
         }
+        if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile) {
+            facts.root_via_script = Some(RootViaScript {
+                anchor: Anchor::new(file, span, &[]),
+            });
+        }
         if let Some((span, reason)) =
             crate::model::dockerfile::serves_without_healthcheck(&dockerfile)
         {
@@ -419,6 +424,14 @@ fn check_dockerfile(
             });
         }
     }
+}
+
+/// The last path part of an image reference, without tag or digest:
+/// `gcr.io/team/orders:1.2@sha256:...` → `orders`.
+fn image_repository_name(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let name = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    name.split(':').next().unwrap_or(name).to_ascii_lowercase()
 }
 
 fn base_dir(file: &SourceFile) -> String {
@@ -566,9 +579,14 @@ fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: 
                 let text: Vec<&str> = words.iter().take(4).map(|w| w.text.as_str()).collect();
                 text.join(" ")
             });
+        let drops_privileges = commands.iter().flatten().any(|w| {
+            let base = w.text.rsplit('/').next().unwrap_or(&w.text);
+            crate::rules::docker::runs_as_root::PRIVILEGE_DROPPERS.contains(&base)
+        });
         facts.shell_script = Some(ShellScriptFacts {
             forwards_signals,
             last_command,
+            drops_privileges,
             deferred,
         });
     }
@@ -624,7 +642,13 @@ fn check_kubernetes(
         facts.kubernetes_probes = containers
             .iter()
             .filter(|c| !c.is_run_to_completion())
-            .map(|c| c.readiness_probe.is_some() || c.liveness_probe.is_some())
+            .map(|c| {
+                let image = c.image.as_ref().map(|i| image_repository_name(&i.value));
+                (
+                    image,
+                    c.readiness_probe.is_some() || c.liveness_probe.is_some(),
+                )
+            })
             .collect();
         let base_dir = base_dir(file);
         for spec in &containers {

@@ -89,6 +89,8 @@ pub struct ShellScriptFacts {
     pub forwards_signals: bool,
     /// The last command it runs, as written (`gunicorn app:app`), if any.
     pub last_command: Option<String>,
+    /// It switches user before starting the app (`exec gosu app "$@"`).
+    pub drops_privileges: bool,
     /// Findings that hold only when a container runs the script (a loopback bind).
     pub deferred: Vec<DeferredFinding>,
 }
@@ -109,6 +111,13 @@ pub struct UncheckedImage {
     pub reason: String,
 }
 
+/// A Dockerfile whose final stage sets no USER and starts through an entrypoint
+/// script: DF003 decides in the project stage (the script may drop root with gosu).
+#[derive(Debug, Clone)]
+pub struct RootViaScript {
+    pub anchor: Anchor,
+}
+
 /// What one file contributes to the project stage.
 #[derive(Debug, Default)]
 pub struct FileFacts {
@@ -124,8 +133,11 @@ pub struct FileFacts {
     /// Set for shell scripts.
     pub shell_script: Option<ShellScriptFacts>,
     pub unchecked_image: Option<UncheckedImage>,
-    /// Long-running Kubernetes containers: whether each has a readiness or liveness probe.
-    pub kubernetes_probes: Vec<bool>,
+    pub root_via_script: Option<RootViaScript>,
+    /// Long-running Kubernetes containers: the repository name of each one's image
+    /// (`registry/team/orders:1.2` → `orders`) and whether it has a readiness or
+    /// liveness probe.
+    pub kubernetes_probes: Vec<(Option<String>, bool)>,
     /// The file is a compose file (it runs images with their own HEALTHCHECK).
     pub compose: bool,
     /// The file's suppression comments, applied to project findings that land in it.
@@ -141,6 +153,7 @@ impl FileFacts {
             && self.entry_scripts.is_empty()
             && self.shell_script.is_none()
             && self.unchecked_image.is_none()
+            && self.root_via_script.is_none()
             && self.kubernetes_probes.is_empty()
             && !self.compose
             && self.suppressions.is_empty()

@@ -127,7 +127,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "docker/DF003-runs-as-root.md",
             docker::runs_as_root::TRIGGERS,
-            Check::Dockerfile(docker::runs_as_root::check)
+            Check::Dockerfile(docker::runs_as_root::check),
+            docker::runs_as_root::check_scripts
         ),
         rule!(
             "docker/DF004-unpinned-base-image.md",

@@ -84,8 +84,11 @@ pub fn is_secret_name(name: &str) -> bool {
 pub fn is_literal_secret_value(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
+    // `${DB_PASSWORD}` is a reference; `s3cr3t$x` is a literal with a stray `$`: what
+    // counts is the literal text left once references are taken out.
+    let literal_len = without_references(v).len();
     !(v.len() < 4
-        || v.contains('$')
+        || literal_len < 4
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with("{{")
         || v.chars().all(|c| c == 'x' || c == 'X' || c == '*')
@@ -126,4 +129,31 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
             .help("pass it at run time (orchestrator secret, `--env-file`), or at build time with `RUN --mount=type=secret`");
         }
     }
+}
+
+/// `text` with `$NAME` and `${...}` references removed.
+fn without_references(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'{') {
+            for c in chars.by_ref() {
+                if c == '}' {
+                    break;
+                }
+            }
+        } else {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
+                chars.next();
+            }
+        }
+    }
+    out
 }

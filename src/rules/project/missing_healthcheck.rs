@@ -11,20 +11,36 @@ use crate::model::facts::ProjectFacts;
 pub const TRIGGERS: &[&str] = &["EXPOSE", "CMD", "ENTRYPOINT", "Probe"];
 
 pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
-    let kubernetes: Vec<bool> = facts
+    let kubernetes: Vec<&(Option<String>, bool)> = facts
         .files
         .iter()
-        .flat_map(|f| f.kubernetes_probes.iter().copied())
+        .flat_map(|f| f.kubernetes_probes.iter())
         .collect();
     let compose = facts.files.iter().any(|f| f.compose);
-    let covered_by_probes = !kubernetes.is_empty() && kubernetes.iter().all(|&p| p) && !compose;
-    if covered_by_probes {
-        return;
-    }
+    let all_probed = !kubernetes.is_empty() && kubernetes.iter().all(|(_, probed)| *probed);
     for file in &facts.files {
         let Some(image) = &file.unchecked_image else {
             continue;
         };
+        if !compose {
+            // The containers that run this image, when their image is named after the
+            // Dockerfile's folder (`src/orders/Dockerfile` → `.../orders:1.2`); else
+            // every container of the repository.
+            let folder = folder_name(&file.path);
+            let matching: Vec<bool> = kubernetes
+                .iter()
+                .filter(|(name, _)| name.is_some() && name.as_deref() == folder.as_deref())
+                .map(|(_, probed)| *probed)
+                .collect();
+            let covered = if matching.is_empty() {
+                all_probed
+            } else {
+                matching.iter().all(|&p| p)
+            };
+            if covered {
+                continue;
+            }
+        }
         out.report(
             image.anchor.clone(),
             format!(
@@ -33,4 +49,11 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
             ),
         );
     }
+}
+
+/// The lowercased name of the folder holding `path` (`src/orders/Dockerfile` → `orders`).
+fn folder_name(path: &str) -> Option<String> {
+    let mut parts = path.rsplit('/');
+    parts.next()?;
+    parts.next().map(str::to_ascii_lowercase)
 }
