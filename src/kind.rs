@@ -119,3 +119,23 @@ pub fn is_gunicorn_config(path: &Path) -> bool {
     };
     stem.starts_with("gunicorn") && !stem.contains("test")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn procfiles_scripts_and_gunicorn_configs() {
+        let kind = |name: &str| classify(Path::new(name), "");
+        assert_eq!(kind("Procfile"), ArtifactKind::Procfile);
+        assert_eq!(kind("deploy/start.sh"), ArtifactKind::ShellScript);
+        assert_eq!(kind("docker-entrypoint"), ArtifactKind::ShellScript);
+        assert_eq!(kind("entrypoint.py"), ArtifactKind::Python);
+        assert_eq!(kind("entrypoints.txt"), ArtifactKind::Text);
+        assert!(is_gunicorn_config(Path::new("conf/gunicorn_conf.py")));
+        assert!(is_gunicorn_config(Path::new("gunicorn.conf.py")));
+        assert!(!is_gunicorn_config(Path::new("test_gunicorn.py")));
+        assert!(!is_gunicorn_config(Path::new("gunicorn_test.py")));
+        assert!(!is_gunicorn_config(Path::new("settings.py")));
+    }
+}

@@ -343,17 +343,16 @@ pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
                     .and_then(|r| r.strip_prefix('/'))
                     .or_else(|| (dest == "/").then(|| &target[1..]))
                 {
-                    if rest == src_name {
-                        out.push(src.clone());
-                    }
-                    // A folder copied into `dest`: the script is at `rest` inside it.
-                    let inside = if src.is_empty() {
+                    // The file copied into `dest`, or a folder whose `rest` it is.
+                    let candidate = if rest == src_name {
+                        src.clone()
+                    } else if src.is_empty() {
                         rest.to_string()
                     } else {
                         format!("{src}/{rest}")
                     };
-                    if !out.contains(&inside) {
-                        out.push(inside);
+                    if !out.contains(&candidate) {
+                        out.push(candidate);
                     }
                 }
             }
@@ -542,6 +541,61 @@ mod tests {
                 .unwrap()
                 .image
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn copy_sources_of_an_entrypoint_script() {
+        let df = parse(
+            "FROM x\nWORKDIR /app\nCOPY docker/entrypoint.sh /usr/local/bin/\nCOPY . .\nCOPY --from=build /out/run.sh /run.sh\nENTRYPOINT [\"entrypoint.sh\"]\n",
+        );
+        assert_eq!(
+            copy_sources_of(&df, "/usr/local/bin/entrypoint.sh"),
+            ["docker/entrypoint.sh"]
+        );
+        // Relative to WORKDIR, copied with the whole context.
+        assert_eq!(
+            copy_sources_of(&df, "./scripts/start.sh"),
+            ["scripts/start.sh"]
+        );
+        // From another image: not a repository file.
+        assert!(copy_sources_of(&df, "/run.sh").is_empty());
+        let (script, _) = main_process_script(&df).unwrap();
+        assert_eq!(script, "entrypoint.sh");
+    }
+
+    #[test]
+    fn scripts_of_argv() {
+        let words = |text: &str| crate::lang::shell::split_words(text, 0);
+        let of = |text: &str| {
+            let w = words(text);
+            let refs: Vec<&Word> = w.iter().collect();
+            script_of_argv(&refs).map(|w| w.text.clone())
+        };
+        assert_eq!(
+            of("/docker-entrypoint.sh web").as_deref(),
+            Some("/docker-entrypoint.sh")
+        );
+        assert_eq!(of("bash start.sh").as_deref(), Some("start.sh"));
+        assert_eq!(
+            of("docker-entrypoint").as_deref(),
+            Some("docker-entrypoint")
+        );
+        assert_eq!(of("sh -c ./start.sh"), None);
+        assert_eq!(of("gunicorn app:app"), None);
+    }
+
+    #[test]
+    fn serving_without_healthcheck() {
+        assert!(serves_without_healthcheck(&parse("FROM x\nEXPOSE 80\n")).is_some());
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nCMD [\"uvicorn\", \"a:b\"]\n")).is_some()
+        );
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nEXPOSE 80\nHEALTHCHECK NONE\n")).is_none()
+        );
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nCMD [\"celery\", \"worker\"]\n")).is_none()
         );
     }
 }

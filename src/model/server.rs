@@ -382,3 +382,107 @@ pub fn is_loopback(host: &str) -> bool {
     let host = host.trim().to_ascii_lowercase();
     host == "localhost" || host == "::1" || host.starts_with("127.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::command::recognize;
+
+    fn env<'a>(source: &'a str, name: &'a str, value: &'a str) -> EnvValue<'a> {
+        let start = source.find(value).unwrap_or(0);
+        let quoted = source[..start].ends_with('"');
+        let span = if quoted {
+            Span::new(start - 1, start + value.len() + 1)
+        } else {
+            Span::new(start, start + value.len())
+        };
+        EnvValue {
+            name,
+            value,
+            span,
+            source,
+        }
+    }
+
+    #[test]
+    fn gunicorn_cmd_args_are_parsed_like_the_command_line_with_exact_spans() {
+        let source = r#"ENV GUNICORN_CMD_ARGS="--timeout 0 -b 127.0.0.1:9000""#;
+        let value = "--timeout 0 -b 127.0.0.1:9000";
+        let settings = from_environment(
+            ServerKind::Gunicorn,
+            &[env(source, "GUNICORN_CMD_ARGS", value)],
+        );
+        let timeout = settings.iter().find(|s| s.name == "timeout").unwrap();
+        assert_eq!(timeout.value, SettingValue::Int(0));
+        assert_eq!(&source[timeout.span.start..timeout.span.end], "--timeout 0");
+        let bind = settings.iter().find(|s| s.name == "bind").unwrap();
+        assert_eq!(&source[bind.span.start..bind.span.end], "-b 127.0.0.1:9000");
+    }
+
+    #[test]
+    fn environment_of_each_server() {
+        let source = "PORT=8080 UVICORN_HOST=0.0.0.0 FLASK_RUN_HOST=0.0.0.0";
+        let port = env(source, "PORT", "8080");
+        let gunicorn = from_environment(ServerKind::Gunicorn, &[port]);
+        assert_eq!(gunicorn[0].name, "bind");
+        assert_eq!(gunicorn[0].value.text().as_deref(), Some("0.0.0.0:8080"));
+        let host = env(source, "UVICORN_HOST", "0.0.0.0");
+        let uvicorn = from_environment(ServerKind::Uvicorn, std::slice::from_ref(&host));
+        assert_eq!(uvicorn[0].name, "host");
+        // A variable for another server is not read.
+        assert!(from_environment(ServerKind::Hypercorn, &[host]).is_empty());
+    }
+
+    #[test]
+    fn environment_settings_lose_to_the_command_line() {
+        let words = crate::lang::shell::split_words("uvicorn app:app --host 127.0.0.1", 0);
+        let invocation = &recognize(&words)[0];
+        let mut settings = from_invocation(invocation, ServerContext::Container).unwrap();
+        let source = "UVICORN_HOST=0.0.0.0";
+        settings.prepend(from_environment(
+            ServerKind::Uvicorn,
+            &[env(source, "UVICORN_HOST", "0.0.0.0")],
+        ));
+        assert_eq!(
+            settings.get("host").unwrap().value.text().as_deref(),
+            Some("127.0.0.1")
+        );
+    }
+
+    #[test]
+    fn runserver_addrport_is_a_setting() {
+        let words = crate::lang::shell::split_words("python manage.py runserver 8000", 0);
+        let invocation = &recognize(&words)[0];
+        let settings = from_invocation(invocation, ServerContext::Container).unwrap();
+        assert_eq!(
+            settings.get("addrport").unwrap().value,
+            SettingValue::Text("8000".into())
+        );
+    }
+
+    #[test]
+    fn bind_hosts_and_loopback() {
+        assert_eq!(bind_host("127.0.0.1:8000"), Some("127.0.0.1"));
+        assert_eq!(bind_host("[::1]:8000"), Some("::1"));
+        assert_eq!(bind_host(":8000"), Some(""));
+        assert_eq!(bind_host("unix:/run/app.sock"), None);
+        assert_eq!(bind_host("localhost"), Some("localhost"));
+        assert!(is_loopback("127.0.0.1") && is_loopback("LOCALHOST") && is_loopback("::1"));
+        assert!(!is_loopback("0.0.0.0") && !is_loopback("") && !is_loopback("::"));
+    }
+
+    #[test]
+    fn gunicorn_conf_names_and_lists() {
+        let text = "loglevel = 'debug'\nbind = ['127.0.0.1:8000', '[::1]:8000']\nworkers = n\n";
+        let mut parser = crate::lang::python::PythonParser::new();
+        let tree = parser.parse(text).unwrap();
+        let module = crate::model::python::build(text, &tree);
+        let conf = from_gunicorn_conf(&module, text.len(), text.find('\n').unwrap());
+        assert_eq!(
+            conf.get("log_level").unwrap().value.text().as_deref(),
+            Some("debug")
+        );
+        assert_eq!(conf.get("bind").unwrap().value.texts().len(), 2);
+        assert_eq!(conf.get("workers").unwrap().value, SettingValue::Unknown);
+    }
+}

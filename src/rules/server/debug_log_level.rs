@@ -17,7 +17,7 @@ pub fn check(settings: &ServerSettings, out: &mut Emitter) {
         out.report(
             level.span,
             format!(
-                "{} logs at `{text}` level: every request is logged in detail, headers included",
+                "{} logs at `{text}` level: verbose output, request details included, at production volume",
                 settings.server.name()
             ),
         )
