@@ -408,6 +408,10 @@ fn check_dockerfile(
                 anchor: Anchor::new(file, anchor, &[]),
                 base_dir: base_dir.clone(),
                 dockerfile_main_process: true,
+                env_names: containers
+                    .iter()
+                    .flat_map(|c| c.env.iter().map(|e| e.name.value.clone()))
+                    .collect(),
             });
         }
         if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile) {
@@ -571,10 +575,33 @@ fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: 
             (first == "exec" && words.len() > 1)
                 || (first == "trap" && words.iter().any(|w| w.text.contains("TERM")))
         });
+        // The last command, unless it is a shell builtin that runs nothing long-lived
+        // (then the script is not judged).
         let last_command = commands
             .iter()
             .rev()
             .find(|words| !matches!(words[0].text.as_str(), "exit" | "wait" | "return"))
+            .filter(|words| {
+                !matches!(
+                    words[0].text.as_str(),
+                    "echo"
+                        | "printf"
+                        | "true"
+                        | "false"
+                        | "set"
+                        | "export"
+                        | "cd"
+                        | ":"
+                        | "unset"
+                        | "shift"
+                        | "source"
+                        | "."
+                        | "sleep"
+                        | "trap"
+                        | "umask"
+                        | "ulimit"
+                )
+            })
             .map(|words| {
                 let text: Vec<&str> = words.iter().take(4).map(|w| w.text.as_str()).collect();
                 text.join(" ")
@@ -660,6 +687,7 @@ fn check_kubernetes(
                     anchor: Anchor::new(file, script.span, &[]),
                     base_dir: base_dir.clone(),
                     dockerfile_main_process: false,
+                    env_names: spec.env.iter().map(|e| e.name.value.clone()).collect(),
                 });
             }
         }
@@ -778,7 +806,15 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
         let Some(shell) = &script.shell_script else {
             continue;
         };
+        // The container may give the server its address through the environment.
+        let env = crate::rules::project::container_env_of(&facts, &script.path);
+        let addressed = env
+            .iter()
+            .any(|name| server::ADDRESS_ENV.contains(&name.as_str()));
         for deferred in &shell.deferred {
+            if deferred.rule == "SV004" && addressed {
+                continue;
+            }
             raw.push((
                 deferred.rule,
                 ProjectFinding {

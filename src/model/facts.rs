@@ -80,6 +80,9 @@ pub struct EntryScript {
     pub base_dir: String,
     /// From a Dockerfile's main process (DF001 judges it); false for manifests.
     pub dockerfile_main_process: bool,
+    /// The names of the environment variables the container sets (a server in the
+    /// script reads them: `PORT`, `UVICORN_HOST`, `GUNICORN_CMD_ARGS`).
+    pub env_names: Vec<String>,
 }
 
 /// What a shell script does with its last process.

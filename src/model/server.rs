@@ -290,6 +290,16 @@ pub fn from_uvicorn_calls(module: &Module) -> Vec<ServerSettings> {
         .collect()
 }
 
+/// Environment variables through which a server gets its listening address.
+pub const ADDRESS_ENV: &[&str] = &[
+    "PORT",
+    "GUNICORN_CMD_ARGS",
+    "UVICORN_HOST",
+    "UVICORN_UDS",
+    "UVICORN_FD",
+    "FLASK_RUN_HOST",
+];
+
 /// An environment variable of the server's process, with where its value was written.
 pub struct EnvValue<'a> {
     pub name: &'a str,

@@ -180,6 +180,19 @@ pub fn gunicorn_conf_of<'a>(
     }
 }
 
+/// The environment variable names the containers that run the script at `path` set.
+pub fn container_env_of(facts: &ProjectFacts, path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for file in &facts.files {
+        for entry in &file.entry_scripts {
+            if resolve_script(facts, entry).is_some_and(|s| s.path == path) {
+                names.extend(entry.env_names.iter().cloned());
+            }
+        }
+    }
+    names
+}
+
 /// Is the gunicorn server started in a container (a container command, or a script a
 /// container runs)?
 pub fn runs_in_container(facts: &ProjectFacts, run: &GunicornRun) -> bool {

@@ -9,7 +9,9 @@ use crate::model::facts::ProjectFacts;
 use crate::model::server::{
     ServerContext, ServerKind, ServerSettings, SettingsSource, bind_host, is_loopback,
 };
-use crate::rules::project::{ProjectEmitter, gunicorn_conf_of, runs_in_container};
+use crate::rules::project::{
+    ProjectEmitter, container_env_of, gunicorn_conf_of, runs_in_container,
+};
 
 pub const TRIGGERS: &[&str] = &[
     "gunicorn",
@@ -100,6 +102,14 @@ pub fn check_project(facts: &ProjectFacts, out: &mut ProjectEmitter) {
     for file in &facts.files {
         for run in &file.gunicorn_runs {
             if run.sets.iter().any(|s| s == "bind") || !runs_in_container(facts, run) {
+                continue;
+            }
+            // A script's gunicorn reads the environment of the container that runs it.
+            if run.context == ServerContext::Script
+                && container_env_of(facts, &run.anchor.path)
+                    .iter()
+                    .any(|n| n == "PORT" || n == "GUNICORN_CMD_ARGS")
+            {
                 continue;
             }
             // A config module that is not in the repository may bind anything.
