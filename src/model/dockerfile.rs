@@ -250,6 +250,7 @@ pub fn looks_like_script(path: &str) -> bool {
 /// script, or the script `sh`/`bash` is given (`["bash", "start.sh"]`). None behind
 /// `dumb-init`, which signals the script's whole process group.
 pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
+    let words = skip_tini(words);
     let first = words.first()?;
     let base = first.text.rsplit('/').next().unwrap_or(&first.text);
     let candidate = if matches!(base, "sh" | "bash" | "dash" | "ash") {
@@ -262,6 +263,34 @@ pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
         first
     };
     looks_like_script(&candidate.text).then_some(*candidate)
+}
+
+/// `tini [options] -- cmd...` → `cmd...`: tini passes signals to its one child, so a
+/// shell script behind it is still the process that must forward them. With `-g` tini
+/// signals the child's whole process group: nothing left to judge (empty).
+fn skip_tini<'a, 'w>(words: &'a [&'w Word]) -> &'a [&'w Word] {
+    let Some(first) = words.first() else {
+        return words;
+    };
+    let base = first.text.rsplit('/').next().unwrap_or(&first.text);
+    if base != "tini" && base != "tini-static" {
+        return words;
+    }
+    let mut i = 1;
+    while let Some(word) = words.get(i) {
+        if word.text == "--" {
+            i += 1;
+            break;
+        }
+        if !word.text.starts_with('-') {
+            break;
+        }
+        if word.text == "-g" {
+            return &[];
+        }
+        i += 1;
+    }
+    &words[i.min(words.len())..]
 }
 
 /// The script the final stage runs as PID 1 through an exec-form ENTRYPOINT (or CMD
@@ -582,6 +611,11 @@ mod tests {
             Some("docker-entrypoint")
         );
         assert_eq!(of("sh -c ./start.sh"), None);
+        assert_eq!(
+            of("/usr/bin/tini -- /entrypoint.sh web").as_deref(),
+            Some("/entrypoint.sh")
+        );
+        assert_eq!(of("tini -g -- /entrypoint.sh"), None);
         assert_eq!(of("gunicorn app:app"), None);
     }
 
