@@ -181,7 +181,10 @@ impl Settings {
                 }
                 set
             }
-            None => (0..registry.rules.len()).collect(),
+            // The default selection leaves out rules whose doc says `default_enabled: false`.
+            None => (0..registry.rules.len())
+                .filter(|&i| registry.rules[i].meta.default_enabled)
+                .collect(),
         };
         for s in file.ignore.iter().chain(cli.ignore.iter()) {
             for i in resolve_selector(s, &origin)? {

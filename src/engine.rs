@@ -7,11 +7,15 @@ use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
-use crate::model::command::{Invocation, Program, recognize_in};
+use crate::lang::shell::Word;
+use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::container::ContainerSpec;
-use crate::model::facts::{DevServerStart, FileFacts, ProjectFacts, ScriptRun, ScriptTarget};
+use crate::model::facts::{
+    DeferredFinding, DevServerStart, EntryScript, FileFacts, GunicornConf, GunicornRun,
+    ProjectFacts, RootViaScript, ScriptRun, ScriptTarget, ShellScriptFacts, UncheckedImage,
+};
 use crate::model::python::{Literal, Module};
-use crate::model::server::{self, ServerSettings};
+use crate::model::server::{self, EnvValue, ServerContext, ServerKind, ServerSettings};
 use crate::rules::project::{ProjectEmitter, ProjectFinding};
 use crate::rules::python::PythonFile;
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, registry};
@@ -45,6 +49,12 @@ struct KindPlan {
 }
 
 impl KindPlan {
+    /// A plan without a keyword gate: every file of the kind is parsed when any rule
+    /// applies (shell scripts, whose facts project rules need whatever they contain).
+    fn ungated(rules: Vec<usize>) -> Self {
+        KindPlan { rules, gate: None }
+    }
+
     fn new(rules: Vec<usize>) -> Self {
         let registry = registry();
         let ungated = rules.iter().any(|&i| registry.rules[i].triggers.is_empty());
@@ -84,18 +94,24 @@ pub struct Plan {
     dockerfile: KindPlan,
     kubernetes: KindPlan,
     compose: KindPlan,
+    procfile: KindPlan,
+    scripts: KindPlan,
     project: Vec<usize>,
 }
 
 impl Plan {
     pub fn new(settings: &Settings) -> Plan {
         let registry = registry();
+        // A rule with a project part is run (and gates) wherever facts are collected.
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
             settings
                 .enabled
                 .iter()
                 .copied()
-                .filter(|&i| applies(&registry.rules[i].check))
+                .filter(|&i| {
+                    let rule = &registry.rules[i];
+                    applies(&rule.check) || rule.uses_facts()
+                })
                 .collect()
         };
         Plan {
@@ -125,7 +141,14 @@ impl Plan {
                     Check::Container(_) | Check::Server(_) | Check::Project(_)
                 )
             })),
-            project: enabled(&|c| matches!(c, Check::Project(_))),
+            procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
+            scripts: KindPlan::ungated(enabled(&|c| matches!(c, Check::Server(_)))),
+            project: settings
+                .enabled
+                .iter()
+                .copied()
+                .filter(|&i| registry.rules[i].uses_facts())
+                .collect(),
         }
     }
 
@@ -186,6 +209,16 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         ..Default::default()
     };
 
+    if plan.collects_facts() {
+        if kind == ArtifactKind::Compose {
+            facts.compose = true;
+        }
+        // Known to exist even when no trigger made it worth parsing (it then sets
+        // none of the settings project rules look for).
+        if kind == ArtifactKind::Python && is_gunicorn_config(&file.path) {
+            facts.gunicorn_conf = Some(GunicornConf::default());
+        }
+    }
     if plan.text.wants(&file.text) {
         for (id, check) in plan.text.checks() {
             if let Check::Text(check) = check {
@@ -206,6 +239,12 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         }
         ArtifactKind::Compose if plan.compose.wants(&file.text) => {
             check_compose(&file, plan, &mut findings, &mut facts);
+        }
+        ArtifactKind::Procfile if plan.procfile.wants(&file.text) => {
+            check_procfile(&file, plan, &mut findings, &mut facts);
+        }
+        ArtifactKind::ShellScript if plan.scripts.wants(&file.text) => {
+            check_script(&file, plan, &mut findings, &mut facts);
         }
         _ => {}
     }
@@ -267,13 +306,22 @@ fn check_python(
         module: &module,
         source: file,
     };
-    let gunicorn_settings = is_gunicorn_config(&file.path)
-        .then(|| server::from_gunicorn_conf(&module, file.text.len()));
+    let first_line_end = file.text.find('\n').unwrap_or(file.text.len());
+    let mut servers: Vec<ServerSettings> = server::from_uvicorn_calls(&module);
+    if is_gunicorn_config(&file.path) {
+        let conf = server::from_gunicorn_conf(&module, file.text.len(), first_line_end);
+        if plan.collects_facts() {
+            let mut conf_facts = gunicorn_conf_facts(&conf);
+            conf_facts.anchor = Some(Anchor::new(file, conf.program_span, &[]));
+            facts.gunicorn_conf = Some(conf_facts);
+        }
+        servers.push(conf);
+    }
     for (id, check) in plan.python.checks() {
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
             Check::Server(check) => {
-                if let Some(settings) = &gunicorn_settings {
+                for settings in &servers {
                     check(settings, &mut Emitter::new(findings, id));
                 }
             }
@@ -282,6 +330,20 @@ fn check_python(
     }
     if plan.collects_facts() {
         facts.python_dev_servers = Some(dev_server_starts(file, &module));
+    }
+}
+
+fn gunicorn_conf_facts(conf: &ServerSettings) -> GunicornConf {
+    let loopback_bind = conf.get("bind").and_then(|bind| {
+        bind.value
+            .texts()
+            .into_iter()
+            .find(|b| server::bind_host(b).is_some_and(server::is_loopback))
+    });
+    GunicornConf {
+        sets: conf.settings.iter().map(|s| s.name.clone()).collect(),
+        loopback_bind,
+        anchor: None,
     }
 }
 
@@ -350,6 +412,250 @@ fn check_dockerfile(
         }
     }
     check_containers(file, &containers, &plan.dockerfile, findings, facts);
+    if plan.collects_facts() {
+        let base_dir = base_dir(file);
+        if let Some((script, anchor)) = crate::model::dockerfile::main_process_script(&dockerfile) {
+            facts.entry_scripts.push(EntryScript {
+                copied_from: crate::model::dockerfile::copy_sources_of(&dockerfile, &script),
+                written: script,
+                anchor: Anchor::new(file, anchor, &[]),
+                base_dir: base_dir.clone(),
+                dockerfile_main_process: true,
+                env_names: containers
+                    .iter()
+                    .flat_map(|c| c.env.iter().map(|e| e.name.value.clone()))
+                    .collect(),
+            });
+        }
+        if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile) {
+            facts.root_via_script = Some(RootViaScript {
+                anchor: Anchor::new(file, span, &[]),
+            });
+        }
+        if let Some((span, reason)) =
+            crate::model::dockerfile::serves_without_healthcheck(&dockerfile)
+        {
+            facts.unchecked_image = Some(UncheckedImage {
+                anchor: Anchor::new(file, span, &[]),
+                reason,
+            });
+        }
+    }
+}
+
+/// The last path part of an image reference, without tag or digest:
+/// `gcr.io/team/orders:1.2@sha256:...` → `orders`.
+fn image_repository_name(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let name = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    name.split(':').next().unwrap_or(name).to_ascii_lowercase()
+}
+
+fn base_dir(file: &SourceFile) -> String {
+    file.path
+        .parent()
+        .map(crate::source::display_path)
+        .unwrap_or_default()
+}
+
+/// A Procfile: `name: command` lines, each a shell command line.
+fn check_procfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+    let mut servers = Vec::new();
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let name = line[..colon].trim();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        let command = &line[colon + 1..];
+        let commands = crate::lang::shell::split_commands(command, start + colon + 1);
+        for invocation in recognize_shell(&commands) {
+            if let Some(settings) = server::from_invocation(&invocation, ServerContext::Procfile) {
+                servers.push(settings);
+            }
+        }
+    }
+    run_server_checks(&servers, &plan.procfile, findings);
+    if plan.collects_facts() {
+        let base_dir = base_dir(file);
+        facts.gunicorn_runs.extend(
+            servers
+                .iter()
+                .filter_map(|s| gunicorn_run(file, s, &base_dir)),
+        );
+    }
+}
+
+/// Shell words that open or close a compound command: the command after them is the
+/// one that runs (`then exec gunicorn ...`).
+const SHELL_KEYWORDS: &[&str] = &[
+    "then", "else", "do", "!", "{", "}", "fi", "done", "esac", "elif", "if", "while", "until",
+];
+
+/// Script names that say the script is how a service starts (an entrypoint, a start
+/// script): the server settings in them are judged on their own. Settings in other
+/// scripts are judged only when a container runs the script.
+fn is_start_script(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let dev = ["dev", "local", "test", "debug", "reload"]
+        .iter()
+        .any(|w| name.contains(w));
+    let start = [
+        "entrypoint",
+        "start",
+        "run",
+        "boot",
+        "serve",
+        "launch",
+        "prestart",
+        "web",
+        "gunicorn",
+        "uvicorn",
+    ]
+    .iter()
+    .any(|w| name.contains(w));
+    start && !dev
+}
+
+/// A shell script: its commands, the servers they start and whether the last process
+/// gets the container's signals.
+fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+    let commands: Vec<Vec<Word>> = crate::lang::shell::split_commands(&file.text, 0)
+        .into_iter()
+        .map(|mut words| {
+            let keep = words
+                .iter()
+                .position(|w| !SHELL_KEYWORDS.contains(&w.text.as_str()))
+                .unwrap_or(words.len());
+            words.drain(..keep);
+            words
+        })
+        .filter(|words| !words.is_empty())
+        .collect();
+    // Shell function bodies and `case` arms are still commands here: a best effort.
+    let invocations = recognize_shell(&commands);
+    let mut servers: Vec<ServerSettings> = invocations
+        .iter()
+        .filter_map(|i| server::from_invocation(i, ServerContext::Container))
+        .collect();
+    for settings in &mut servers {
+        settings.context = ServerContext::Container;
+    }
+    let mut raw: Findings = Vec::new();
+    run_server_checks(&servers, &plan.scripts, &mut raw);
+    let start_script = is_start_script(&file.path);
+    let mut deferred = Vec::new();
+    for (id, finding) in raw {
+        // A loopback bind matters only in a container; other settings in a script
+        // that does not look like a start script only when a container runs it.
+        if id == "SV004" || !start_script {
+            deferred.push(DeferredFinding {
+                rule: id,
+                anchor: Anchor::new(file, finding.span, &[]),
+                message: finding.message,
+            });
+        } else {
+            findings.push((id, finding));
+        }
+    }
+    if plan.collects_facts() {
+        let base_dir = base_dir(file);
+        facts.gunicorn_runs.extend(servers.iter().filter_map(|s| {
+            let mut run = gunicorn_run(file, s, &base_dir)?;
+            run.context = ServerContext::Script;
+            run.judged_alone = start_script;
+            Some(run)
+        }));
+        let forwards_signals = commands.iter().any(|words| {
+            let first = words[0].text.as_str();
+            (first == "exec" && words.len() > 1)
+                || (first == "trap" && words.iter().any(|w| w.text.contains("TERM")))
+        });
+        // The last command, unless it is a shell builtin that runs nothing long-lived
+        // (then the script is not judged).
+        let last_command = commands
+            .iter()
+            .rev()
+            .find(|words| !matches!(words[0].text.as_str(), "exit" | "wait" | "return"))
+            .filter(|words| {
+                !matches!(
+                    words[0].text.as_str(),
+                    "echo"
+                        | "printf"
+                        | "true"
+                        | "false"
+                        | "set"
+                        | "export"
+                        | "cd"
+                        | ":"
+                        | "unset"
+                        | "shift"
+                        | "source"
+                        | "."
+                        | "sleep"
+                        | "trap"
+                        | "umask"
+                        | "ulimit"
+                )
+            })
+            .map(|words| {
+                let text: Vec<&str> = words.iter().take(4).map(|w| w.text.as_str()).collect();
+                text.join(" ")
+            });
+        let drops_privileges = commands.iter().flatten().any(|w| {
+            let base = w.text.rsplit('/').next().unwrap_or(&w.text);
+            crate::rules::docker::runs_as_root::PRIVILEGE_DROPPERS.contains(&base)
+        });
+        facts.shell_script = Some(ShellScriptFacts {
+            forwards_signals,
+            last_command,
+            drops_privileges,
+            deferred,
+        });
+    }
+}
+
+fn run_server_checks(servers: &[ServerSettings], plan: &KindPlan, findings: &mut Findings) {
+    for (id, check) in plan.checks() {
+        if let Check::Server(check) = check {
+            for settings in servers {
+                check(settings, &mut Emitter::new(findings, id));
+            }
+        }
+    }
+}
+
+/// The facts of a gunicorn server for the project stage.
+fn gunicorn_run(
+    file: &SourceFile,
+    settings: &ServerSettings,
+    base_dir: &str,
+) -> Option<GunicornRun> {
+    (settings.server == ServerKind::Gunicorn).then(|| GunicornRun {
+        anchor: Anchor::new(file, settings.program_span, &[]),
+        config: settings.config_file().and_then(|c| c.value.text()),
+        sets: settings.settings.iter().map(|s| s.name.clone()).collect(),
+        context: settings.context,
+        judged_alone: true,
+        base_dir: base_dir.to_string(),
+    })
 }
 
 fn check_kubernetes(
@@ -376,16 +682,36 @@ fn check_kubernetes(
             check(&manifest, &mut Emitter::new(findings, id));
         }
     }
+    let containers = &manifest.containers;
+    check_containers(file, containers, &plan.kubernetes, findings, facts);
     if plan.collects_facts() {
         facts.kubernetes = manifest.facts(file);
+        facts.kubernetes_probes = containers
+            .iter()
+            .filter(|c| !c.is_run_to_completion())
+            .map(|c| {
+                let image = c.image.as_ref().map(|i| image_repository_name(&i.value));
+                (
+                    image,
+                    c.readiness_probe.is_some() || c.liveness_probe.is_some(),
+                )
+            })
+            .collect();
+        let base_dir = base_dir(file);
+        for spec in containers {
+            let words: Vec<&Word> = spec.command_words().collect();
+            if let Some(script) = crate::model::dockerfile::script_of_argv(&words) {
+                facts.entry_scripts.push(EntryScript {
+                    written: script.text.clone(),
+                    copied_from: Vec::new(),
+                    anchor: Anchor::new(file, script.span, &[]),
+                    base_dir: base_dir.clone(),
+                    dockerfile_main_process: false,
+                    env_names: spec.env.iter().map(|e| e.name.value.clone()).collect(),
+                });
+            }
+        }
     }
-    check_containers(
-        file,
-        &manifest.containers,
-        &plan.kubernetes,
-        findings,
-        facts,
-    );
 }
 
 fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
@@ -411,19 +737,36 @@ fn check_containers(
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
-    let invocations: Vec<Invocation> = containers
-        .iter()
-        .flat_map(|spec| {
-            recognize_in(
-                &spec.command_words().cloned().collect::<Vec<_>>(),
-                Some(&file.text),
-            )
-        })
-        .collect();
-    let servers: Vec<ServerSettings> = invocations
-        .iter()
-        .filter_map(server::from_invocation)
-        .collect();
+    let mut invocations: Vec<Invocation> = Vec::new();
+    let mut servers: Vec<ServerSettings> = Vec::new();
+    for spec in containers {
+        let spec_invocations = recognize_in(
+            &spec.command_words().cloned().collect::<Vec<_>>(),
+            Some(&file.text),
+        );
+        let env: Vec<EnvValue> = spec
+            .env
+            .iter()
+            .filter_map(|e| {
+                let value = e.value.as_ref()?;
+                Some(EnvValue {
+                    name: &e.name.value,
+                    value: &value.value,
+                    span: value.span,
+                    source: &file.text,
+                })
+            })
+            .collect();
+        for invocation in &spec_invocations {
+            if let Some(mut settings) =
+                server::from_invocation(invocation, ServerContext::Container)
+            {
+                settings.prepend(server::from_environment(settings.server, &env));
+                servers.push(settings);
+            }
+        }
+        invocations.extend(spec_invocations);
+    }
     for (id, check) in plan.checks() {
         match check {
             Check::Container(check) => {
@@ -439,11 +782,12 @@ fn check_containers(
             _ => {}
         }
     }
-    let base_dir = file
-        .path
-        .parent()
-        .map(crate::source::display_path)
-        .unwrap_or_default();
+    let base_dir = base_dir(file);
+    facts.gunicorn_runs.extend(
+        servers
+            .iter()
+            .filter_map(|s| gunicorn_run(file, s, &base_dir)),
+    );
     for invocation in &invocations {
         let target = match &invocation.program {
             Program::PythonScript { script } => ScriptTarget::Script(script.text.clone()),
@@ -485,14 +829,40 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
     let mut raw: Vec<(&'static str, ProjectFinding)> = Vec::new();
     for &i in &plan.project {
         let rule = &registry.rules[i];
-        if let Check::Project(check) = rule.check {
-            check(
-                &facts,
-                &mut ProjectEmitter {
-                    out: &mut raw,
-                    rule: rule.meta.id,
+        let check = match (rule.check, rule.project) {
+            (Check::Project(check), _) | (_, Some(check)) => check,
+            _ => continue,
+        };
+        check(
+            &facts,
+            &mut ProjectEmitter {
+                out: &mut raw,
+                rule: rule.meta.id,
+            },
+        );
+    }
+    // Findings in scripts that hold once a container runs the script (their rules
+    // were enabled, or the script's check would not have produced them).
+    for script in crate::rules::project::container_scripts(&facts) {
+        let Some(shell) = &script.shell_script else {
+            continue;
+        };
+        // The container may give the server its address through the environment.
+        let env = crate::rules::project::container_env_of(&facts, &script.path);
+        let addressed = env
+            .iter()
+            .any(|name| server::ADDRESS_ENV.contains(&name.as_str()));
+        for deferred in &shell.deferred {
+            if deferred.rule == "SV004" && addressed {
+                continue;
+            }
+            raw.push((
+                deferred.rule,
+                ProjectFinding {
+                    anchor: deferred.anchor.clone(),
+                    message: deferred.message.clone(),
                 },
-            );
+            ));
         }
     }
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());

@@ -12,6 +12,10 @@ pub enum ArtifactKind {
     Compose,
     /// YAML that is neither Kubernetes nor compose (CI workflows, configs).
     OtherYaml,
+    /// A `Procfile`: `name: command` lines.
+    Procfile,
+    /// A shell script (`*.sh`, `*.bash`, `docker-entrypoint*`, `entrypoint*`).
+    ShellScript,
     /// Any other text file: only the text rules (secrets) look at it.
     Text,
 }
@@ -72,6 +76,16 @@ pub fn classify(path: &Path, text: &str) -> ArtifactKind {
     if is_dockerfile_name(&lower) {
         return ArtifactKind::Dockerfile;
     }
+    if lower == "procfile" || lower.starts_with("procfile.") {
+        return ArtifactKind::Procfile;
+    }
+    if lower.ends_with(".sh")
+        || lower.ends_with(".bash")
+        || (!lower.contains('.')
+            && (lower.starts_with("docker-entrypoint") || lower.starts_with("entrypoint")))
+    {
+        return ArtifactKind::ShellScript;
+    }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         if crate::lang::yaml::looks_like_compose(path, text) {
             return ArtifactKind::Compose;
@@ -92,9 +106,36 @@ fn is_dockerfile_name(lower: &str) -> bool {
 }
 
 /// Is `path` a gunicorn configuration module (read as Python for server settings)?
+/// `gunicorn.conf.py` (the module gunicorn loads by default), and the names projects give
+/// the module they pass with `-c`: `gunicorn_conf.py`, `gunicorn_config.py`,
+/// `gunicorn.py`, `gunicorn-cfg.py`...
 pub fn is_gunicorn_config(path: &Path) -> bool {
-    matches!(
-        path.file_name().and_then(|n| n.to_str()),
-        Some("gunicorn.conf.py" | "gunicorn_conf.py" | "gunicorn_config.py")
-    )
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".py") else {
+        return false;
+    };
+    stem.starts_with("gunicorn") && !stem.contains("test")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn procfiles_scripts_and_gunicorn_configs() {
+        let kind = |name: &str| classify(Path::new(name), "");
+        assert_eq!(kind("Procfile"), ArtifactKind::Procfile);
+        assert_eq!(kind("deploy/start.sh"), ArtifactKind::ShellScript);
+        assert_eq!(kind("docker-entrypoint"), ArtifactKind::ShellScript);
+        assert_eq!(kind("entrypoint.py"), ArtifactKind::Python);
+        assert_eq!(kind("entrypoints.txt"), ArtifactKind::Text);
+        assert!(is_gunicorn_config(Path::new("conf/gunicorn_conf.py")));
+        assert!(is_gunicorn_config(Path::new("gunicorn.conf.py")));
+        assert!(!is_gunicorn_config(Path::new("test_gunicorn.py")));
+        assert!(!is_gunicorn_config(Path::new("gunicorn_test.py")));
+        assert!(!is_gunicorn_config(Path::new("settings.py")));
+    }
 }

@@ -6,7 +6,8 @@
 //!   comment (Dockerfiles, where a trailing `#` is not a comment);
 //! - `expect-file: ID` — a finding about the whole file, reported on line 1.
 //!
-//! A missing finding and an unexpected one fail alike. `fixtures/<ID>/` holds one rule's
+//! Every rule runs, those off by default included. A missing finding and an unexpected
+//! one fail alike. `fixtures/<ID>/` holds one rule's
 //! cases; `fixtures/project/<case>/` holds multi-file cases linted together.
 
 use prodlint::config::{CliOverrides, Settings};
@@ -98,7 +99,12 @@ fn expectations(file: &Path, shown: &str) -> Vec<Expectation> {
 #[test]
 fn fixtures_report_exactly_what_they_annotate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let settings = Settings::resolve(None, &CliOverrides::default()).expect("default settings");
+    // ALL: rules that are off by default (SV008) are checked on every fixture too.
+    let overrides = CliOverrides {
+        select: Some(vec!["ALL".to_string()]),
+        ..CliOverrides::default()
+    };
+    let settings = Settings::resolve(None, &overrides).expect("all rules");
     let mut failures = Vec::new();
     let mut cases_run = 0;
     for case in fixture_cases(&root) {

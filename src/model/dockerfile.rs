@@ -236,6 +236,183 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
     Some(spec)
 }
 
+/// Does `path` name a shell script (`/docker-entrypoint.sh`, `start.bash`,
+/// `/usr/local/bin/docker-entrypoint`)?
+pub fn looks_like_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".sh")
+        || name.ends_with(".bash")
+        || (!name.contains('.')
+            && (name.starts_with("docker-entrypoint") || name.starts_with("entrypoint")))
+}
+
+/// The shell script an argv starts as its main process: the first word when it names a
+/// script, or the script `sh`/`bash` is given (`["bash", "start.sh"]`). None behind
+/// `dumb-init`, which signals the script's whole process group.
+pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
+    let words = skip_tini(words);
+    let first = words.first()?;
+    let base = first.text.rsplit('/').next().unwrap_or(&first.text);
+    let candidate = if matches!(base, "sh" | "bash" | "dash" | "ash") {
+        let next = words.get(1)?;
+        if next.text.starts_with('-') {
+            return None;
+        }
+        next
+    } else {
+        first
+    };
+    looks_like_script(&candidate.text).then_some(*candidate)
+}
+
+/// `tini [options] -- cmd...` → `cmd...`: tini passes signals to its one child, so a
+/// shell script behind it is still the process that must forward them. With `-g` tini
+/// signals the child's whole process group: nothing left to judge (empty).
+fn skip_tini<'a, 'w>(words: &'a [&'w Word]) -> &'a [&'w Word] {
+    let Some(first) = words.first() else {
+        return words;
+    };
+    let base = first.text.rsplit('/').next().unwrap_or(&first.text);
+    if base != "tini" && base != "tini-static" {
+        return words;
+    }
+    let mut i = 1;
+    while let Some(word) = words.get(i) {
+        if word.text == "--" {
+            i += 1;
+            break;
+        }
+        if !word.text.starts_with('-') {
+            break;
+        }
+        if word.text == "-g" {
+            return &[];
+        }
+        i += 1;
+    }
+    &words[i.min(words.len())..]
+}
+
+/// The script the final stage runs as PID 1 through an exec-form ENTRYPOINT (or CMD
+/// when there is no ENTRYPOINT), with the instruction's span. Shell form is DF001's
+/// own finding already.
+pub fn main_process_script(df: &Dockerfile) -> Option<(String, crate::source::Span)> {
+    let stage = df.final_stage()?;
+    let instruction = main_process_instruction(df, stage.index)?;
+    let Arguments::Exec(words) = &instruction.args else {
+        return None;
+    };
+    let words: Vec<&Word> = words.iter().collect();
+    let script = script_of_argv(&words)?;
+    Some((script.text.clone(), instruction.span))
+}
+
+/// `a/b/../c` → `a/c`, `./x` → `x`; leading `/` kept.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The build-context paths COPY/ADD instructions of the final stage (and the stages it
+/// is built from) copy to `path` in the image, most recent first. A relative `path` is
+/// taken from the last WORKDIR. `COPY --from=...` copies from another image: skipped.
+pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
+    let Some(stage) = df.final_stage() else {
+        return Vec::new();
+    };
+    let workdir = last_in_chain(df, stage.index, "WORKDIR")
+        .and_then(|w| w.words().first().map(|w| w.text.clone()))
+        .unwrap_or_else(|| "/".to_string());
+    let absolute = |p: &str| -> String {
+        if p.starts_with('/') {
+            normalize(p)
+        } else {
+            normalize(&format!("{workdir}/{p}"))
+        }
+    };
+    let target = absolute(path);
+    let mut out = Vec::new();
+    for stage in stage_chain(df, stage.index) {
+        for instruction in stage.instructions.iter().rev() {
+            if !matches!(instruction.keyword.as_str(), "COPY" | "ADD")
+                || instruction.flag("from").is_some()
+            {
+                continue;
+            }
+            let words = instruction.words();
+            let Some((dest, sources)) = words.split_last() else {
+                continue;
+            };
+            if sources.is_empty() {
+                continue;
+            }
+            let dest_dir = dest.text.ends_with('/') || sources.len() > 1;
+            let dest = absolute(&dest.text);
+            for source in sources {
+                let src = normalize(&source.text);
+                let src_name = src.rsplit('/').next().unwrap_or(&src);
+                if target == dest && !dest_dir {
+                    out.push(src.clone());
+                } else if let Some(rest) = target
+                    .strip_prefix(&dest)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .or_else(|| (dest == "/").then(|| &target[1..]))
+                {
+                    // The file copied into `dest`, or a folder whose `rest` it is.
+                    let candidate = if rest == src_name {
+                        src.clone()
+                    } else if src.is_empty() {
+                        rest.to_string()
+                    } else {
+                        format!("{src}/{rest}")
+                    };
+                    if !out.contains(&candidate) {
+                        out.push(candidate);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Why the final stage looks like a server with nothing checking its health: it
+/// EXPOSEs a port or runs a server, and no HEALTHCHECK is in effect (`HEALTHCHECK NONE`
+/// is a decision, not an omission). Returns the final FROM's span and the reason.
+pub fn serves_without_healthcheck(df: &Dockerfile) -> Option<(crate::source::Span, String)> {
+    let stage = df.final_stage()?;
+    if last_in_chain(df, stage.index, "HEALTHCHECK").is_some() {
+        return None;
+    }
+    let server = final_stage_invocations(df).into_iter().find_map(|i| {
+        crate::model::server::from_invocation(&i, crate::model::server::ServerContext::Container)
+            .map(|s| s.server.name())
+    });
+    let reason = match server {
+        Some(name) => format!("it runs {name}"),
+        None => {
+            let expose = last_in_chain(df, stage.index, "EXPOSE")?;
+            let ports: Vec<&str> = expose.words().iter().map(|w| w.text.as_str()).collect();
+            format!("it exposes {}", ports.join(" "))
+        }
+    };
+    Some((stage.from.span, reason))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +570,66 @@ mod tests {
                 .unwrap()
                 .image
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn copy_sources_of_an_entrypoint_script() {
+        let df = parse(
+            "FROM x\nWORKDIR /app\nCOPY docker/entrypoint.sh /usr/local/bin/\nCOPY . .\nCOPY --from=build /out/run.sh /run.sh\nENTRYPOINT [\"entrypoint.sh\"]\n",
+        );
+        assert_eq!(
+            copy_sources_of(&df, "/usr/local/bin/entrypoint.sh"),
+            ["docker/entrypoint.sh"]
+        );
+        // Relative to WORKDIR, copied with the whole context.
+        assert_eq!(
+            copy_sources_of(&df, "./scripts/start.sh"),
+            ["scripts/start.sh"]
+        );
+        // From another image: not a repository file.
+        assert!(copy_sources_of(&df, "/run.sh").is_empty());
+        let (script, _) = main_process_script(&df).unwrap();
+        assert_eq!(script, "entrypoint.sh");
+    }
+
+    #[test]
+    fn scripts_of_argv() {
+        let words = |text: &str| crate::lang::shell::split_words(text, 0);
+        let of = |text: &str| {
+            let w = words(text);
+            let refs: Vec<&Word> = w.iter().collect();
+            script_of_argv(&refs).map(|w| w.text.clone())
+        };
+        assert_eq!(
+            of("/docker-entrypoint.sh web").as_deref(),
+            Some("/docker-entrypoint.sh")
+        );
+        assert_eq!(of("bash start.sh").as_deref(), Some("start.sh"));
+        assert_eq!(
+            of("docker-entrypoint").as_deref(),
+            Some("docker-entrypoint")
+        );
+        assert_eq!(of("sh -c ./start.sh"), None);
+        assert_eq!(
+            of("/usr/bin/tini -- /entrypoint.sh web").as_deref(),
+            Some("/entrypoint.sh")
+        );
+        assert_eq!(of("tini -g -- /entrypoint.sh"), None);
+        assert_eq!(of("gunicorn app:app"), None);
+    }
+
+    #[test]
+    fn serving_without_healthcheck() {
+        assert!(serves_without_healthcheck(&parse("FROM x\nEXPOSE 80\n")).is_some());
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nCMD [\"uvicorn\", \"a:b\"]\n")).is_some()
+        );
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nEXPOSE 80\nHEALTHCHECK NONE\n")).is_none()
+        );
+        assert!(
+            serves_without_healthcheck(&parse("FROM x\nCMD [\"celery\", \"worker\"]\n")).is_none()
         );
     }
 }

@@ -4,6 +4,7 @@
 //! rules, which never see source text.
 
 use crate::diagnostic::Anchor;
+use crate::model::server::ServerContext;
 use crate::suppress::Suppressions;
 use std::collections::BTreeMap;
 
@@ -97,6 +98,90 @@ pub struct BudgetFact {
     pub match_labels: Option<BTreeMap<String, String>>,
 }
 
+/// Where a gunicorn server is started, and what its command line (and environment)
+/// set; the config module it reads is another file, joined in the project stage.
+#[derive(Debug, Clone)]
+pub struct GunicornRun {
+    /// The words naming the program (`gunicorn`).
+    pub anchor: Anchor,
+    /// `-c`/`--config` as written (`python:pkg.conf`, `/app/gunicorn.conf.py`).
+    pub config: Option<String>,
+    /// The canonical names of the settings given (`bind`, `max_requests`).
+    pub sets: Vec<String>,
+    pub context: ServerContext,
+    /// Judged even when no container is known to start it: false for a server in a
+    /// shell script whose name does not say it starts a service (`deploy.sh`).
+    pub judged_alone: bool,
+    /// The folder of the file that starts it.
+    pub base_dir: String,
+}
+
+/// A gunicorn config module: the settings it assigns at module level.
+#[derive(Debug, Clone, Default)]
+pub struct GunicornConf {
+    pub sets: Vec<String>,
+    /// `bind` values that are loopback addresses, when it sets one.
+    pub loopback_bind: Option<String>,
+    /// The module's first line (findings about what it does not set); None when the
+    /// module was not parsed (it holds none of the enabled rules' keywords).
+    pub anchor: Option<Anchor>,
+}
+
+/// A script a container starts as its main process (exec-form ENTRYPOINT/CMD whose
+/// program is a shell script, `["sh", "start.sh"]`, a Kubernetes `command`).
+#[derive(Debug, Clone)]
+pub struct EntryScript {
+    /// The path as the container sees it (`/docker-entrypoint.sh`).
+    pub written: String,
+    /// Repository paths the script was copied from, relative to `base_dir` (from the
+    /// Dockerfile's COPY/ADD instructions), most likely first.
+    pub copied_from: Vec<String>,
+    /// The instruction or value that names it.
+    pub anchor: Anchor,
+    pub base_dir: String,
+    /// From a Dockerfile's main process (DF001 judges it); false for manifests.
+    pub dockerfile_main_process: bool,
+    /// The names of the environment variables the container sets (a server in the
+    /// script reads them: `PORT`, `UVICORN_HOST`, `GUNICORN_CMD_ARGS`).
+    pub env_names: Vec<String>,
+}
+
+/// What a shell script does with its last process.
+#[derive(Debug, Clone, Default)]
+pub struct ShellScriptFacts {
+    /// It `exec`s a program (or traps SIGTERM to forward it): signals reach the app.
+    pub forwards_signals: bool,
+    /// The last command it runs, as written (`gunicorn app:app`), if any.
+    pub last_command: Option<String>,
+    /// It switches user before starting the app (`exec gosu app "$@"`).
+    pub drops_privileges: bool,
+    /// Findings that hold only when a container runs the script (a loopback bind).
+    pub deferred: Vec<DeferredFinding>,
+}
+
+/// A finding kept until the project stage knows its condition holds.
+#[derive(Debug, Clone)]
+pub struct DeferredFinding {
+    pub rule: &'static str,
+    pub anchor: Anchor,
+    pub message: String,
+}
+
+/// A Dockerfile whose final stage serves (EXPOSE or a server command) with no
+/// HEALTHCHECK: DF002 decides in the project stage (Kubernetes probes may cover it).
+#[derive(Debug, Clone)]
+pub struct UncheckedImage {
+    pub anchor: Anchor,
+    pub reason: String,
+}
+
+/// A Dockerfile whose final stage sets no USER and starts through an entrypoint
+/// script: DF003 decides in the project stage (the script may drop root with gosu).
+#[derive(Debug, Clone)]
+pub struct RootViaScript {
+    pub anchor: Anchor,
+}
+
 /// What one file contributes to the project stage.
 #[derive(Debug, Default)]
 pub struct FileFacts {
@@ -107,6 +192,20 @@ pub struct FileFacts {
     pub python_dev_servers: Option<Vec<DevServerStart>>,
     /// Set for Kubernetes files that declare workloads, autoscalers or budgets.
     pub kubernetes: Option<KubernetesFacts>,
+    pub gunicorn_runs: Vec<GunicornRun>,
+    /// Set for gunicorn config modules.
+    pub gunicorn_conf: Option<GunicornConf>,
+    pub entry_scripts: Vec<EntryScript>,
+    /// Set for shell scripts.
+    pub shell_script: Option<ShellScriptFacts>,
+    pub unchecked_image: Option<UncheckedImage>,
+    pub root_via_script: Option<RootViaScript>,
+    /// Long-running Kubernetes containers: the repository name of each one's image
+    /// (`registry/team/orders:1.2` → `orders`) and whether it has a readiness or
+    /// liveness probe.
+    pub kubernetes_probes: Vec<(Option<String>, bool)>,
+    /// The file is a compose file (it runs images with their own HEALTHCHECK).
+    pub compose: bool,
     /// The file's suppression comments, applied to project findings that land in it.
     pub suppressions: Suppressions,
 }
@@ -116,6 +215,14 @@ impl FileFacts {
         self.script_runs.is_empty()
             && self.python_dev_servers.is_none()
             && self.kubernetes.is_none()
+            && self.gunicorn_runs.is_empty()
+            && self.gunicorn_conf.is_none()
+            && self.entry_scripts.is_empty()
+            && self.shell_script.is_none()
+            && self.unchecked_image.is_none()
+            && self.root_via_script.is_none()
+            && self.kubernetes_probes.is_empty()
+            && !self.compose
             && self.suppressions.is_empty()
     }
 }

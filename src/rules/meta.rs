@@ -18,6 +18,9 @@ pub struct RuleMeta {
     pub body: &'static str,
     /// The doc's path under `rules/`, for tests and error messages.
     pub doc_path: &'static str,
+    /// Part of the default selection (front-matter `default_enabled: false` keeps a
+    /// rule out of it: it runs only when a selector names it, `ALL` included).
+    pub default_enabled: bool,
 }
 
 /// The categories of RULES.md; a doc naming another category is a bug caught by tests.
@@ -71,6 +74,19 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
     let artifacts = field("artifacts")?;
     let summary = field("summary")?;
     let help = field("help")?;
+    let default_enabled = match front.lines().find_map(|line| {
+        line.strip_prefix("default_enabled")
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::trim)
+    }) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(format!(
+                "{doc_path}: default_enabled = `{other}`: expected true or false"
+            ));
+        }
+    };
     let severity = Severity::parse(severity_text)
         .ok_or_else(|| format!("{doc_path}: unknown severity `{severity_text}`"))?;
     if !CATEGORIES.contains(&category) && category != "meta" {
@@ -91,5 +107,34 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
         help: help.to_string(),
         body: body.trim_start_matches('\n'),
         doc_path,
+        default_enabled,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "---\nid: XX001\nslug: s\ncategory: availability\nseverity: note\nartifacts: a\nsummary: s\nhelp: h\n";
+
+    #[test]
+    fn default_enabled_front_matter() {
+        let on = parse_doc(
+            "a.md",
+            Box::leak(format!("{DOC}---\nbody").into_boxed_str()),
+        )
+        .unwrap();
+        assert!(on.default_enabled);
+        let off = parse_doc(
+            "b.md",
+            Box::leak(format!("{DOC}default_enabled: false\n---\nbody").into_boxed_str()),
+        )
+        .unwrap();
+        assert!(!off.default_enabled);
+        let bad = parse_doc(
+            "c.md",
+            Box::leak(format!("{DOC}default_enabled: maybe\n---\nbody").into_boxed_str()),
+        );
+        assert!(bad.is_err());
+    }
 }

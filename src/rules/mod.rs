@@ -48,6 +48,9 @@ pub enum Check {
     Engine,
 }
 
+/// A project-stage check: runs once over the merged facts.
+pub type ProjectCheck = fn(&ProjectFacts, &mut project::ProjectEmitter);
+
 /// A registered rule.
 pub struct Rule {
     pub meta: RuleMeta,
@@ -55,6 +58,17 @@ pub struct Rule {
     /// rule to possibly fire. Empty: the rule needs no gate (it always runs when enabled).
     pub triggers: &'static [&'static str],
     pub check: Check,
+    /// A second, project-stage part of a file rule (DF001 reads the entrypoint script
+    /// a Dockerfile runs; SV004 judges gunicorn's default bind with its config module).
+    pub project: Option<ProjectCheck>,
+}
+
+impl Rule {
+    /// Does the rule look at the project's facts (so every kind of file must collect
+    /// them when it is enabled)?
+    pub fn uses_facts(&self) -> bool {
+        matches!(self.check, Check::Project(_)) || self.project.is_some()
+    }
 }
 
 struct RuleDef {
@@ -62,6 +76,7 @@ struct RuleDef {
     doc: &'static str,
     triggers: &'static [&'static str],
     check: Check,
+    project: Option<ProjectCheck>,
 }
 
 macro_rules! rule {
@@ -71,6 +86,16 @@ macro_rules! rule {
             doc: include_str!(concat!("../../rules/", $doc)),
             triggers: $triggers,
             check: $check,
+            project: None,
+        }
+    };
+    ($doc:literal, $triggers:expr, $check:expr, $project:expr) => {
+        RuleDef {
+            doc_path: $doc,
+            doc: include_str!(concat!("../../rules/", $doc)),
+            triggers: $triggers,
+            check: $check,
+            project: Some($project),
         }
     };
 }
@@ -158,12 +183,44 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "docker/DF001-shell-form-entrypoint.md",
             docker::shell_form_entrypoint::TRIGGERS,
-            Check::Dockerfile(docker::shell_form_entrypoint::check)
+            Check::Dockerfile(docker::shell_form_entrypoint::check),
+            docker::shell_form_entrypoint::check_scripts
+        ),
+        rule!(
+            "project/DF002-missing-healthcheck.md",
+            project::missing_healthcheck::TRIGGERS,
+            Check::Project(project::missing_healthcheck::check)
+        ),
+        rule!(
+            "docker/DF003-runs-as-root.md",
+            docker::runs_as_root::TRIGGERS,
+            Check::Dockerfile(docker::runs_as_root::check),
+            docker::runs_as_root::check_scripts
+        ),
+        rule!(
+            "docker/DF004-unpinned-base-image.md",
+            docker::unpinned_base_image::TRIGGERS,
+            Check::Dockerfile(docker::unpinned_base_image::check)
         ),
         rule!(
             "docker/DF005-dev-server-command.md",
             docker::dev_server_command::TRIGGERS,
             Check::Container(docker::dev_server_command::check)
+        ),
+        rule!(
+            "docker/DF006-debug-env.md",
+            docker::debug_env::TRIGGERS,
+            Check::Dockerfile(docker::debug_env::check)
+        ),
+        rule!(
+            "docker/DF007-secret-in-env-or-arg.md",
+            docker::secret_env::TRIGGERS,
+            Check::Dockerfile(docker::secret_env::check)
+        ),
+        rule!(
+            "docker/DF008-python-unbuffered-missing.md",
+            docker::python_unbuffered_missing::TRIGGERS,
+            Check::Dockerfile(docker::python_unbuffered_missing::check)
         ),
         rule!(
             "python/PY001-http-call-without-timeout.md",
@@ -211,9 +268,35 @@ fn definitions() -> Vec<RuleDef> {
             Check::Server(server::reload_enabled::check)
         ),
         rule!(
+            "server/SV002-infinite-worker-timeout.md",
+            server::infinite_worker_timeout::TRIGGERS,
+            Check::Server(server::infinite_worker_timeout::check)
+        ),
+        rule!(
+            "server/SV003-debug-log-level.md",
+            server::debug_log_level::TRIGGERS,
+            Check::Server(server::debug_log_level::check)
+        ),
+        rule!(
+            "server/SV004-loopback-bind-in-container.md",
+            server::loopback_bind::TRIGGERS,
+            Check::Server(server::loopback_bind::check),
+            server::loopback_bind::check_project
+        ),
+        rule!(
             "project/SV006-dev-server-in-production.md",
             project::dev_server_in_production::TRIGGERS,
             Check::Project(project::dev_server_in_production::check)
+        ),
+        rule!(
+            "project/SV007-no-worker-recycling.md",
+            project::no_worker_recycling::TRIGGERS,
+            Check::Project(project::no_worker_recycling::check)
+        ),
+        rule!(
+            "server/SV008-no-concurrency-limit.md",
+            server::no_concurrency_limit::TRIGGERS,
+            Check::Server(server::no_concurrency_limit::check)
         ),
         rule!(
             "secrets/SC001-provider-credential.md",
@@ -243,6 +326,7 @@ pub fn registry() -> &'static Registry {
                 meta: meta::parse_doc(def.doc_path, def.doc).unwrap_or_else(|e| panic!("{e}")),
                 triggers: def.triggers,
                 check: def.check,
+                project: def.project,
             })
             .collect();
         rules.sort_by(|a, b| a.meta.id.cmp(b.meta.id));

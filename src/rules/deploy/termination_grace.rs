@@ -5,7 +5,7 @@
 use crate::diagnostic::Emitter;
 use crate::model::command::recognize;
 use crate::model::container::{ContainerOrigin, ContainerSpec};
-use crate::model::server::{ServerKind, SettingValue, from_invocation};
+use crate::model::server::{ServerContext, ServerKind, SettingValue, from_invocation};
 
 pub const TRIGGERS: &[&str] = &[
     "terminationGracePeriodSeconds",
@@ -40,7 +40,7 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
         .map_or(platform_default(spec), |g| g.value);
     let words: Vec<_> = spec.command_words().cloned().collect();
     for invocation in recognize(&words) {
-        let Some(settings) = from_invocation(&invocation) else {
+        let Some(settings) = from_invocation(&invocation, ServerContext::Container) else {
             continue;
         };
         let option = match settings.server {

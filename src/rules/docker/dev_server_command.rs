@@ -4,7 +4,7 @@
 use crate::diagnostic::Emitter;
 use crate::model::command::{Invocation, Program, recognize};
 use crate::model::container::{ContainerOrigin, ContainerSpec};
-use crate::model::server::{SettingValue, from_invocation};
+use crate::model::server::{ServerContext, SettingValue, from_invocation};
 
 pub const TRIGGERS: &[&str] = &["flask", "runserver", "http.server", "cargo", "reload"];
 
@@ -16,7 +16,7 @@ pub fn dev_server(invocation: &Invocation) -> Option<&'static str> {
         Program::HttpServer => Some("`python -m http.server`"),
         Program::CargoRun => Some("`cargo run` (compiles at start-up)"),
         Program::Gunicorn | Program::Uvicorn | Program::Hypercorn => {
-            let settings = from_invocation(invocation)?;
+            let settings = from_invocation(invocation, ServerContext::Container)?;
             let reload = settings.get("reload")?;
             (reload.value == SettingValue::Flag)
                 .then_some("a server with `--reload` (the auto-reloader)")

@@ -33,3 +33,40 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
         instruction.keyword
     ));
 }
+
+/// The project part: an exec-form ENTRYPOINT/CMD that runs a shell script from the
+/// repository. The script is PID 1; unless it `exec`s its last program (`exec "$@"`,
+/// `exec gunicorn ...`) or traps SIGTERM, the app runs as its child and never gets the
+/// signal. Scripts not in the repository are not judged.
+pub fn check_scripts(
+    facts: &crate::model::facts::ProjectFacts,
+    out: &mut crate::rules::project::ProjectEmitter,
+) {
+    for file in &facts.files {
+        for entry in file
+            .entry_scripts
+            .iter()
+            .filter(|e| e.dockerfile_main_process)
+        {
+            let Some(script) = crate::rules::project::resolve_script(facts, entry) else {
+                continue;
+            };
+            let Some(shell) = &script.shell_script else {
+                continue;
+            };
+            if shell.forwards_signals {
+                continue;
+            }
+            let Some(last) = &shell.last_command else {
+                continue;
+            };
+            out.report(
+                entry.anchor.clone(),
+                format!(
+                    "`{}` ({}) runs `{last}` as a child of the shell, not with `exec`: SIGTERM stops at the script",
+                    entry.written, script.path
+                ),
+            );
+        }
+    }
+}

@@ -17,6 +17,8 @@ pub fn check(settings: &ServerSettings, out: &mut Emitter) {
         SettingsSource::CommandLine => {
             format!("{server} is started with `--reload`: the auto-reloader runs in production")
         }
+        // `uvicorn.run(..., reload=True)` is PY020's (dev-server-call) finding.
+        SettingsSource::PythonCall => return,
         SettingsSource::ConfigFile => {
             format!("{server} config sets `reload = True`: the auto-reloader runs in production")
         }

@@ -1,0 +1,132 @@
+//! DF003 runs-as-root: the image's final stage runs as root — no USER in it (or in the
+//! stages it is built from), or the last USER is root / 0.
+
+use crate::diagnostic::Emitter;
+use crate::lang::dockerfile::Dockerfile;
+use crate::model::dockerfile::{
+    final_stage_container, last_in_chain, main_process_script, stage_chain,
+};
+use crate::model::facts::ProjectFacts;
+use crate::rules::project::{ProjectEmitter, resolve_script};
+use crate::source::Span;
+
+pub const TRIGGERS: &[&str] = &["FROM"];
+
+/// Programs that drop root before starting the app (`gosu app gunicorn ...`).
+pub const PRIVILEGE_DROPPERS: &[&str] = &[
+    "gosu",
+    "su-exec",
+    "setpriv",
+    "chpst",
+    "setuidgid",
+    "runuser",
+];
+
+const NO_USER: &str = "the final stage sets no USER: the app runs as root";
+const NO_USER_HELP: &str =
+    "add `RUN useradd --system app` (or `adduser -S app`) and `USER app` before CMD";
+
+pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
+    let Some(stage) = dockerfile.final_stage() else {
+        return;
+    };
+    match last_in_chain(dockerfile, stage.index, "USER") {
+        Some(user) => {
+            let Some(word) = user.words().first().map(|w| (*w).clone()) else {
+                return;
+            };
+            let name = dockerfile
+                .substitute(&word.text, Some(stage.index))
+                .unwrap_or_else(|| word.text.clone());
+            let name = name.split(':').next().unwrap_or("").trim();
+            if name == "root" || name == "0" {
+                out.report(
+                    user.span,
+                    format!("the image's last USER is `{name}`: the app runs as root"),
+                )
+                .help("create an unprivileged user and switch to it: `USER app` (or a numeric uid like `USER 10001`)");
+            }
+        }
+        None => {
+            let chain = stage_chain(dockerfile, stage.index);
+            let base = chain
+                .last()
+                .and_then(|root| root.base_image.as_ref())
+                .map(|image| {
+                    dockerfile
+                        .substitute(&image.text, None)
+                        .unwrap_or_else(|| image.text.clone())
+                        .to_ascii_lowercase()
+                })
+                .unwrap_or_default();
+            if base == "scratch" || is_nonroot_base(&base) || drops_privileges(dockerfile) {
+                return;
+            }
+            // Started through a script: the project stage reads it (it may use gosu).
+            if main_process_script(dockerfile).is_some() {
+                return;
+            }
+            out.report(stage.from.span, NO_USER).help(NO_USER_HELP);
+        }
+    }
+}
+
+/// Bases whose default user is not root: distroless `:nonroot` tags, Chainguard images.
+fn is_nonroot_base(image: &str) -> bool {
+    (image.contains("distroless") && image.contains("nonroot"))
+        || image.starts_with("cgr.dev/chainguard/")
+}
+
+/// The command starts the app through a tool that switches user.
+fn drops_privileges(dockerfile: &Dockerfile) -> bool {
+    final_stage_container(dockerfile).is_some_and(|spec| {
+        spec.command_words().any(|w| {
+            let base = w.text.rsplit('/').next().unwrap_or(&w.text);
+            PRIVILEGE_DROPPERS.contains(&base)
+                || w.text
+                    .split_whitespace()
+                    .any(|t| PRIVILEGE_DROPPERS.contains(&t))
+        })
+    })
+}
+
+/// The final FROM's span when the image sets no USER, is not a non-root base, and
+/// starts through a shell script: whether it stays root depends on the script.
+pub fn root_via_script(dockerfile: &Dockerfile) -> Option<Span> {
+    let stage = dockerfile.final_stage()?;
+    if last_in_chain(dockerfile, stage.index, "USER").is_some() || drops_privileges(dockerfile) {
+        return None;
+    }
+    let chain = stage_chain(dockerfile, stage.index);
+    let base = chain
+        .last()
+        .and_then(|root| root.base_image.as_ref())
+        .map(|image| image.text.to_ascii_lowercase())
+        .unwrap_or_default();
+    if base == "scratch" || is_nonroot_base(&base) {
+        return None;
+    }
+    main_process_script(dockerfile).map(|_| stage.from.span)
+}
+
+/// The project part: an image with no USER that starts through an entrypoint script
+/// runs as root unless the script (read when it is in the repository) switches user.
+pub fn check_scripts(facts: &ProjectFacts, out: &mut ProjectEmitter) {
+    for file in &facts.files {
+        let Some(root) = &file.root_via_script else {
+            continue;
+        };
+        let script = file
+            .entry_scripts
+            .iter()
+            .find(|e| e.dockerfile_main_process)
+            .and_then(|entry| resolve_script(facts, entry));
+        if script
+            .and_then(|s| s.shell_script.as_ref())
+            .is_some_and(|s| s.drops_privileges)
+        {
+            continue;
+        }
+        out.report(root.anchor.clone(), NO_USER);
+    }
+}
