@@ -1,6 +1,6 @@
 //! The one check for environment variables that switch a web framework into debug or
-//! development mode. DP014 (container environments in Kubernetes and compose) uses it,
-//! and DF006 (Dockerfile `ENV`) should call it too rather than keep its own list.
+//! development mode, shared by DP014 (container environments in Kubernetes and compose)
+//! and DF006 (Dockerfile `ENV`).
 
 /// Is `value` a truthy switch (`1`, `true`, `yes`, `on`, any case)?
 pub fn is_truthy(value: &str) -> bool {

@@ -143,12 +143,23 @@ pub fn is_secret_name(name: &str) -> bool {
             .any(|pair| SECRET_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())))
 }
 
-/// Is the value obviously not a real secret: empty, a placeholder (`<...>`, `xxx`, `***`),
+/// Is the value obviously not a real secret: shorter than 4 characters, a placeholder
+/// (`<...>`, `xxx`, `***`, `your-key-here`, `dummy`),
 /// a reference (`${VAR}`, `$VAR`, `{{ ... }}`, a file under `/run/secrets/`), or a
 /// boolean switch?
 pub fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
-    if value.is_empty() {
+    // Shorter than four characters: a flag or a stub, not a credential.
+    if value.chars().count() < 4 {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("your")
+        || matches!(
+            lower.as_str(),
+            "placeholder" | "dummy" | "example" | "unset"
+        )
+    {
         return true;
     }
     if value.starts_with('<') && value.ends_with('>') {
