@@ -251,6 +251,9 @@ pub struct ExceptHandler {
     pub body_reraises: bool,
     /// Every call in the body, nested ones included (not in nested functions).
     pub body_calls: Vec<CallId>,
+    /// A `break` or `return` somewhere in the body (not in a nested function or a nested
+    /// `except` clause): the clause leaves the loop around it.
+    pub body_exits: bool,
     pub function: Option<FunctionId>,
     /// The clause runs in an `async def` body.
     pub in_async: bool,
@@ -297,6 +300,19 @@ pub struct Loop {
     pub function: Option<FunctionId>,
     /// The loop this one sits in, within the same function.
     pub parent: Option<LoopId>,
+    /// For a `for` loop over a call's result (`for attempt in range(5):`), that call.
+    pub iterable_call: Option<CallId>,
+}
+
+/// A read of `os.environ[...]` (a subscript of an object named `environ`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironRead {
+    /// The whole subscript expression.
+    pub span: Span,
+    /// The resolved object (`os.environ`), `None` when unknown.
+    pub object_qualname: Option<String>,
+    pub key: Literal,
+    pub function: Option<FunctionId>,
 }
 
 /// The target of an assignment.
@@ -402,6 +418,8 @@ pub struct Module {
     pub classes: Vec<Class>,
     pub handlers: Vec<ExceptHandler>,
     pub loops: Vec<Loop>,
+    /// Reads of `os.environ[...]`.
+    pub environ_reads: Vec<EnvironRead>,
     /// The first syntax error; the rest of the model is still built around it.
     pub syntax_error: Option<Span>,
     calls_by_qualname: HashMap<String, Vec<usize>, FastHash>,
@@ -474,9 +492,7 @@ impl Module {
             return true;
         }
         match f.class {
-            Some(class) if table.view_methods.iter().any(|m| *m == f.name) => {
-                self.is_view_class(class, 0)
-            }
+            Some(class) if table.view_methods.contains(&f.name) => self.is_view_class(class, 0),
             _ => false,
         }
     }
@@ -720,6 +736,7 @@ struct Grammar {
     raise_statement: u16,
     block: u16,
     pass_statement: u16,
+    break_statement: u16,
     continue_statement: u16,
     return_statement: u16,
     ellipsis: u16,
@@ -815,6 +832,7 @@ fn grammar() -> &'static Grammar {
             raise_statement: named("raise_statement"),
             block: named("block"),
             pass_statement: named("pass_statement"),
+            break_statement: named("break_statement"),
             continue_statement: named("continue_statement"),
             return_statement: named("return_statement"),
             ellipsis: named("ellipsis"),
@@ -1049,6 +1067,10 @@ struct Builder<'a> {
     /// Caught types to resolve after the walk: (handler, type index, reference).
     handler_types: Vec<(HandlerId, usize, RefId)>,
     loops: Vec<Loop>,
+    /// `for` loops over a call, by the call's node id.
+    loop_iterables: Vec<(LoopId, usize)>,
+    environ_reads: Vec<EnvironRead>,
+    environ_references: Vec<RefId>,
     ctx: Context,
     frames: Vec<Frame>,
     pending_decorators: Option<PendingDecorators>,
@@ -1094,6 +1116,9 @@ impl<'a> Builder<'a> {
             handlers: Vec::new(),
             handler_types: Vec::new(),
             loops: Vec::new(),
+            loop_iterables: Vec::new(),
+            environ_reads: Vec::new(),
+            environ_references: Vec::new(),
             ctx: Context {
                 scope: MODULE_SCOPE,
                 function: None,
@@ -1255,6 +1280,12 @@ impl<'a> Builder<'a> {
             if let Some(handler) = self.ctx.handler {
                 self.handlers[handler.0].body_reraises = true;
             }
+        } else if kind == g.break_statement || kind == g.return_statement {
+            if let Some(handler) = self.ctx.handler {
+                self.handlers[handler.0].body_exits = true;
+            }
+        } else if kind == g.subscript && field != g.f_left {
+            self.record_environ_read(node);
         } else if kind == g.try_statement {
             let mut next = self.ctx.in_loop;
             while let Some(id) = next {
@@ -1869,6 +1900,36 @@ impl<'a> Builder<'a> {
         });
     }
 
+    /// `x.environ[key]` (read, not assigned): recorded for rules about configuration.
+    fn record_environ_read(&mut self, node: Node<'a>) {
+        let g = self.g;
+        let Some(object) = node.child_by_field_id(g.f_value) else {
+            return;
+        };
+        let object = self.unparenthesize(object);
+        let last = if object.kind_id() == g.attribute {
+            object.child_by_field_id(g.f_attribute)
+        } else if object.kind_id() == g.identifier {
+            Some(object)
+        } else {
+            None
+        };
+        if last.is_none_or(|name| self.text_of(name) != "environ") {
+            return;
+        }
+        let key = node
+            .child_by_field_id(g.f_subscript)
+            .map_or(Literal::Other, |key| self.literal(key, 0));
+        let reference = self.reference(object, node.start_byte());
+        self.environ_references.push(reference);
+        self.environ_reads.push(EnvironRead {
+            span: Span::new(node.start_byte(), node.end_byte()),
+            object_qualname: None,
+            key,
+            function: self.ctx.function,
+        });
+    }
+
     fn enter_loop(&mut self, node: Node<'a>, depth: u32, kind: LoopKind) {
         let g = self.g;
         let id = LoopId(self.loops.len());
@@ -1879,7 +1940,7 @@ impl<'a> Builder<'a> {
                     || (c.kind_id() == g.integer
                         && parse_int(self.text_of(c)).is_some_and(|v| v != 0))
             });
-        let keyword = (0..node.child_count().min(2) as u32)
+        let keyword = (0..node.child_count().min(2))
             .filter_map(|i| node.child(i))
             .find(|child| child.kind_id() != g.async_keyword)
             .unwrap_or(node);
@@ -1899,7 +1960,16 @@ impl<'a> Builder<'a> {
             handlers: Vec::new(),
             function: self.ctx.function,
             parent: self.ctx.in_loop,
+            iterable_call: None,
         });
+        if kind == LoopKind::For
+            && let Some(right) = node.child_by_field_id(g.f_right)
+        {
+            let right = self.unparenthesize(right);
+            if right.kind_id() == g.call {
+                self.loop_iterables.push((id, right.id()));
+            }
+        }
         self.frames.push(Frame {
             depth,
             saved: self.ctx,
@@ -2001,6 +2071,7 @@ impl<'a> Builder<'a> {
             body_is_trivial,
             body_reraises: false,
             body_calls: Vec::new(),
+            body_exits: false,
             function,
             in_async: function.is_some_and(|f| self.functions[f.0].is_async),
             parent: self.ctx.handler,
@@ -2358,6 +2429,15 @@ impl<'a> Builder<'a> {
                 next = self.loops[id.0].parent;
             }
         }
+        for (id, node) in std::mem::take(&mut self.loop_iterables) {
+            self.loops[id.0].iterable_call = self.tables.call_by_node.get(&node).copied();
+        }
+        for (index, reference) in std::mem::take(&mut self.environ_references)
+            .into_iter()
+            .enumerate()
+        {
+            self.environ_reads[index].object_qualname = resolver.reference_qualname(reference, 0);
+        }
         for index in 0..self.handlers.len() {
             let mut next = self.handlers[index].in_loop;
             while let Some(id) = next {
@@ -2388,6 +2468,7 @@ impl<'a> Builder<'a> {
             classes: self.classes,
             handlers: self.handlers,
             loops: self.loops,
+            environ_reads: self.environ_reads,
             syntax_error: first_syntax_error(tree),
             calls_by_qualname,
         }
@@ -3709,6 +3790,8 @@ def sync():
         assert!(h[4].body_is_trivial);
         assert!(!h[4].in_async);
         assert!(!h[5].body_is_trivial, "return None returns a value");
+        assert!(h[5].body_exits);
+        assert!(!h[0].body_exits);
         // A raise in a nested def or in a nested except clause is not this body's.
         assert!(!h[6].body_reraises);
         assert!(h[7].body_reraises);
@@ -3773,6 +3856,9 @@ for x in y:
         assert_eq!(nth_call(&m, "inner", 0).in_loop, None);
         assert_eq!(nth_call(&m, "handle", 0).in_loop, Some(LoopId(1)));
         assert_eq!(nth_call(&m, "not_in_loop", 0).in_loop, None);
+        assert_eq!(m.call(l[1].iterable_call.unwrap()).callee_text, "items");
+        assert_eq!(l[0].iterable_call, None);
+        assert!(!m.handlers[0].body_exits);
         assert_eq!(m.loops.last().unwrap().function, None);
     }
 
@@ -3847,6 +3933,24 @@ def not_a_view():
         assert_eq!(m.classes[0].bases, ["rest_framework.viewsets.ModelViewSet"]);
         assert_eq!(m.classes[2].bases, ["Base"]);
         assert_eq!(m.function(f("list")).class, Some(ClassId(0)));
+    }
+
+    #[test]
+    fn environ_reads() {
+        let text = "import os\nfrom os import environ\na = os.environ[\"A\"]\nos.environ[\"B\"] = \"1\"\ndef f():\n    return environ[\"C\"]\nx = other[\"D\"]\n";
+        let m = model(text);
+        let reads: Vec<(Option<&str>, &Literal, bool)> = m
+            .environ_reads
+            .iter()
+            .map(|r| (r.object_qualname.as_deref(), &r.key, r.function.is_some()))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                (Some("os.environ"), &Literal::Str("A".into()), false),
+                (Some("os.environ"), &Literal::Str("C".into()), true),
+            ]
+        );
     }
 
     #[test]
