@@ -254,6 +254,9 @@ pub struct ExceptHandler {
     /// A `break` or `return` somewhere in the body (not in a nested function or a nested
     /// `except` clause): the clause leaves the loop around it.
     pub body_exits: bool,
+    /// A `break` or `return` in the `try` body, `else` or `finally` clause of the statement
+    /// this clause belongs to: success leaves the loop around it (the shape of a retry).
+    pub try_exits: bool,
     pub function: Option<FunctionId>,
     /// The clause runs in an `async def` body.
     pub in_async: bool,
@@ -1000,6 +1003,9 @@ struct Context {
     class: Option<ClassId>,
     handler: Option<HandlerId>,
     in_loop: Option<LoopId>,
+    /// The `try` statement whose body, `else` or `finally` the walk is in, by index into
+    /// `Builder::try_exits`.
+    in_try: Option<usize>,
     pending: Option<Pending>,
 }
 
@@ -1069,6 +1075,10 @@ struct Builder<'a> {
     loops: Vec<Loop>,
     /// `for` loops over a call, by the call's node id.
     loop_iterables: Vec<(LoopId, usize)>,
+    /// Per `try` statement: whether its body, `else` or `finally` breaks or returns.
+    try_exits: Vec<bool>,
+    /// The `try` statement of each handler, by index into `try_exits`.
+    handler_trys: Vec<Option<usize>>,
     environ_reads: Vec<EnvironRead>,
     environ_references: Vec<RefId>,
     ctx: Context,
@@ -1117,6 +1127,8 @@ impl<'a> Builder<'a> {
             handler_types: Vec::new(),
             loops: Vec::new(),
             loop_iterables: Vec::new(),
+            try_exits: Vec::new(),
+            handler_trys: Vec::new(),
             environ_reads: Vec::new(),
             environ_references: Vec::new(),
             ctx: Context {
@@ -1127,6 +1139,7 @@ impl<'a> Builder<'a> {
                 class: None,
                 handler: None,
                 in_loop: None,
+                in_try: None,
                 pending: None,
             },
             frames: Vec::new(),
@@ -1194,6 +1207,7 @@ impl<'a> Builder<'a> {
                         if self.ctx.function != function {
                             self.ctx.handler = None;
                             self.ctx.in_loop = None;
+                            self.ctx.in_try = None;
                         }
                         self.ctx.function = function;
                     }
@@ -1283,6 +1297,8 @@ impl<'a> Builder<'a> {
         } else if kind == g.break_statement || kind == g.return_statement {
             if let Some(handler) = self.ctx.handler {
                 self.handlers[handler.0].body_exits = true;
+            } else if let Some(index) = self.ctx.in_try {
+                self.try_exits[index] = true;
             }
         } else if kind == g.subscript && field != g.f_left {
             self.record_environ_read(node);
@@ -1292,6 +1308,12 @@ impl<'a> Builder<'a> {
                 self.loops[id.0].has_try_in_body = true;
                 next = self.loops[id.0].parent;
             }
+            self.frames.push(Frame {
+                depth,
+                saved: self.ctx,
+            });
+            self.ctx.in_try = Some(self.try_exits.len());
+            self.try_exits.push(false);
         } else if kind == g.function_definition {
             self.enter_function(node, depth, false);
         } else if kind == g.lambda {
@@ -2072,16 +2094,19 @@ impl<'a> Builder<'a> {
             body_reraises: false,
             body_calls: Vec::new(),
             body_exits: false,
+            try_exits: false,
             function,
             in_async: function.is_some_and(|f| self.functions[f.0].is_async),
             parent: self.ctx.handler,
             in_loop: self.ctx.in_loop,
         });
+        self.handler_trys.push(self.ctx.in_try);
         self.frames.push(Frame {
             depth,
             saved: self.ctx,
         });
         self.ctx.handler = Some(id);
+        self.ctx.in_try = None;
     }
 
     /// A block made only of `pass`, `...`, `continue` and bare `return` statements.
@@ -2428,6 +2453,10 @@ impl<'a> Builder<'a> {
                 self.loops[id.0].calls.push(CallId(index));
                 next = self.loops[id.0].parent;
             }
+        }
+        for (index, try_index) in self.handler_trys.iter().enumerate() {
+            self.handlers[index].try_exits =
+                try_index.is_some_and(|t| self.try_exits.get(t).copied().unwrap_or(false));
         }
         for (id, node) in std::mem::take(&mut self.loop_iterables) {
             self.loops[id.0].iterable_call = self.tables.call_by_node.get(&node).copied();
@@ -3791,6 +3820,7 @@ def sync():
         assert!(!h[4].in_async);
         assert!(!h[5].body_is_trivial, "return None returns a value");
         assert!(h[5].body_exits);
+        assert!(!h[4].try_exits);
         assert!(!h[0].body_exits);
         // A raise in a nested def or in a nested except clause is not this body's.
         assert!(!h[6].body_reraises);
@@ -3859,6 +3889,7 @@ for x in y:
         assert_eq!(m.call(l[1].iterable_call.unwrap()).callee_text, "items");
         assert_eq!(l[0].iterable_call, None);
         assert!(!m.handlers[0].body_exits);
+        assert!(!m.handlers[0].try_exits);
         assert_eq!(m.loops.last().unwrap().function, None);
     }
 
@@ -3933,6 +3964,40 @@ def not_a_view():
         assert_eq!(m.classes[0].bases, ["rest_framework.viewsets.ModelViewSet"]);
         assert_eq!(m.classes[2].bases, ["Base"]);
         assert_eq!(m.function(f("list")).class, Some(ClassId(0)));
+    }
+
+    #[test]
+    fn try_exits_on_success() {
+        let text = "\
+def fetch():
+    while True:
+        try:
+            return load()
+        except OSError:
+            pass
+        try:
+            x = load()
+        except OSError:
+            return None
+        else:
+            break
+        try:
+            try:
+                y()
+            except KeyError:
+                return
+        except OSError:
+            pass
+";
+        let m = model(text);
+        assert!(m.handlers[0].try_exits);
+        assert!(m.handlers[1].try_exits, "else: break");
+        assert!(m.handlers[1].body_exits);
+        assert!(!m.handlers[2].try_exits);
+        assert!(
+            !m.handlers[3].try_exits,
+            "the return is in a nested handler"
+        );
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::model::python::HandlerId;
 pub const TRIGGERS: &[&str] = &[".error", ".critical"];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
     let module = file.module;
     for (index, handler) in module.handlers.iter().enumerate() {
         // Logged and re-raised: the traceback surfaces where the error is handled.

@@ -30,6 +30,58 @@ const WAITING_WORDS: &[&str] = &[
     "sleep", "wait", "backoff", "delay", "select", "poll", "join",
 ];
 
+/// Exceptions that say the data or the program is wrong, not that a dependency is
+/// briefly unavailable: catching them in a loop is parsing or probing, not retrying
+/// (by the last part of the name, so `struct.error` and `errors.KeyError` match too).
+const NOT_TRANSIENT: &[&str] = &[
+    "KeyError",
+    "IndexError",
+    "LookupError",
+    "ValueError",
+    "TypeError",
+    "AttributeError",
+    "NameError",
+    "SyntaxError",
+    "StopIteration",
+    "StopAsyncIteration",
+    "KeyboardInterrupt",
+    "SystemExit",
+    "GeneratorExit",
+    "UnicodeError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "FileExistsError",
+    "FileNotFoundError",
+    "IsADirectoryError",
+    "NotADirectoryError",
+    "PermissionError",
+    "InterruptedError",
+    "BlockingIOError",
+    "EOFError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "AssertionError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "IntegrityError",
+    "CreateError",
+    "error",
+    "Error",
+    "Empty",
+    "Full",
+];
+
+/// Whether the clause may catch a transient failure worth retrying.
+fn catches_transient(types: Option<&Vec<String>>) -> bool {
+    match types {
+        None => true,
+        Some(types) => types.iter().any(|name| {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            !NOT_TRANSIENT.contains(&last)
+        }),
+    }
+}
+
 fn waits(call: &Call) -> bool {
     let last = call
         .callee_text
@@ -67,7 +119,15 @@ fn check_loops(module: &Module, out: &mut Emitter) {
             .handlers
             .iter()
             .map(|&id| module.handler(id))
-            .find(|h| h.in_loop.map(|l| l.0) == Some(index) && !h.body_reraises && !h.body_exits);
+            // Success leaves the loop (`return`/`break` after the attempt), failure is
+            // caught and goes round again.
+            .find(|h| {
+                h.in_loop.map(|l| l.0) == Some(index)
+                    && h.try_exits
+                    && !h.body_reraises
+                    && !h.body_exits
+                    && catches_transient(h.types.as_ref())
+            });
         let Some(handler) = retrying else {
             continue;
         };
@@ -134,6 +194,11 @@ fn check_urllib3(module: &Module, out: &mut Emitter) {
             if call.has_star_kwargs || call.has_star_args {
                 continue;
             }
+            // `Retry()` with no arguments is mostly built for its helpers
+            // (`get_retry_after`, `parse_retry_after`), not to retry with.
+            if call.arguments.is_empty() {
+                continue;
+            }
             let total = call.keyword("total").or_else(|| call.positional(0));
             let retries = match total.map(|a| &a.value) {
                 None => true, // urllib3 retries 10 times by default
@@ -164,6 +229,9 @@ fn check_urllib3(module: &Module, out: &mut Emitter) {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
     let module = file.module;
     check_loops(module, out);
     check_tenacity(module, out);

@@ -17,7 +17,9 @@ fn what_is_caught(handler: &ExceptHandler) -> Option<&'static str> {
     if CANCELLED.iter().any(|name| handler.catches(name)) {
         return Some("`asyncio.CancelledError`");
     }
-    if !handler.in_async {
+    // A broad clause that captures the error (`except BaseException as exc:` handing
+    // `exc` on, `sys.exc_info()`) is plumbing that forwards it, cancellation included.
+    if !handler.in_async || handler.binds_name.is_some() {
         return None;
     }
     match &handler.types {
@@ -42,6 +44,9 @@ fn awaits_own_cancel(module: &Module, handler: &ExceptHandler) -> bool {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
     let module = file.module;
     for handler in &module.handlers {
         if handler.body_reraises {
@@ -50,6 +55,14 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         let Some(what) = what_is_caught(handler) else {
             continue;
         };
+        let broad = !CANCELLED.iter().any(|name| handler.catches(name));
+        let captures = handler
+            .body_calls
+            .iter()
+            .any(|&id| module.call(id).is("sys.exc_info"));
+        if broad && captures {
+            continue;
+        }
         if awaits_own_cancel(module, handler) {
             continue;
         }
