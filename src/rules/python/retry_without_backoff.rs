@@ -65,6 +65,7 @@ const NOT_TRANSIENT: &[&str] = &[
     "ModuleNotFoundError",
     "IntegrityError",
     "CreateError",
+    "CancelledError",
     "error",
     "Error",
     "Empty",
