@@ -29,6 +29,41 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     /// Lowest severity that makes the run fail (`note`, `warning`, `error`).
     pub fail_on: Option<String>,
+    /// Options of the Python rules.
+    #[serde(default)]
+    pub python: PythonOptions,
+}
+
+/// `[python]`: additions to the Python rules' built-in tables.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PythonOptions {
+    /// Qualified names of more callables that block (PY040), e.g. `mylib.http.fetch`.
+    #[serde(default)]
+    pub extend_blocking_calls: Vec<String>,
+    /// More callables that take a timeout (PY001), each
+    /// `{ names = [...], keyword = "timeout", position = 1, flag = "missing" }`.
+    #[serde(default)]
+    pub extend_timeout_calls: Vec<crate::rules::python::http_call_without_timeout::TimeoutEntry>,
+}
+
+impl PythonOptions {
+    /// The top-level module names of the added callables: a file that names none of them
+    /// cannot call them, so these join the keyword gate in front of the Python rules.
+    pub fn trigger_words(&self) -> Vec<String> {
+        let names = self.extend_blocking_calls.iter().chain(
+            self.extend_timeout_calls
+                .iter()
+                .flat_map(|entry| entry.names.iter()),
+        );
+        let mut words: Vec<String> = names
+            .filter_map(|name| name.split('.').find(|part| !part.is_empty()))
+            .map(str::to_owned)
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +101,7 @@ pub struct Settings {
     pub fail_on: Severity,
     /// The config file used, if any.
     pub source: Option<PathBuf>,
+    pub python: PythonOptions,
 }
 
 /// Options from the command line that take part in settings.
@@ -242,6 +278,7 @@ impl Settings {
             root,
             fail_on,
             source,
+            python: file.python,
         })
     }
 

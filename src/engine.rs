@@ -56,6 +56,11 @@ impl KindPlan {
     }
 
     fn new(rules: Vec<usize>) -> Self {
+        Self::with_extra_triggers(rules, &[])
+    }
+
+    /// A plan whose gate also opens on `extra` (words from the user's configuration).
+    fn with_extra_triggers(rules: Vec<usize>, extra: &[String]) -> Self {
         let registry = registry();
         let ungated = rules.iter().any(|&i| registry.rules[i].triggers.is_empty());
         let gate = if ungated || rules.is_empty() {
@@ -64,6 +69,7 @@ impl KindPlan {
             let words: Vec<&str> = rules
                 .iter()
                 .flat_map(|&i| registry.rules[i].triggers.iter().copied())
+                .chain(extra.iter().map(String::as_str))
                 .collect();
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -116,9 +122,10 @@ impl Plan {
         };
         Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
-            python: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_))
-            })),
+            python: KindPlan::with_extra_triggers(
+                enabled(&|c| matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_))),
+                &settings.python.trigger_words(),
+            ),
             rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
             dockerfile: KindPlan::new(enabled(&|c| {
                 matches!(
@@ -228,7 +235,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     }
     match kind {
         ArtifactKind::Python if plan.python.wants(&file.text) => {
-            check_python(&file, plan, worker, &mut findings, &mut facts);
+            check_python(&file, settings, plan, worker, &mut findings, &mut facts);
         }
         ArtifactKind::Rust if plan.rust.wants(&file.text) => check_rust(&file, plan, &mut findings),
         ArtifactKind::Dockerfile if plan.dockerfile.wants(&file.text) => {
@@ -279,6 +286,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
 
 fn check_python(
     file: &SourceFile,
+    settings: &Settings,
     plan: &Plan,
     worker: &mut Worker,
     findings: &mut Findings,
@@ -305,6 +313,7 @@ fn check_python(
     let context = PythonFile {
         module: &module,
         source: file,
+        options: &settings.python,
     };
     let first_line_end = file.text.find('\n').unwrap_or(file.text.len());
     let mut servers: Vec<ServerSettings> = server::from_uvicorn_calls(&module);

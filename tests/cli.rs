@@ -561,3 +561,57 @@ fn files_without_any_trigger_keyword_are_not_parsed() {
     ]));
     assert_eq!(out, "");
 }
+
+#[test]
+fn python_options_extend_the_blocking_and_timeout_tables() {
+    let dir = TempDir::new().expect("tempdir");
+    // Neither `ourhttp` nor `vendor_sdk` contains a built-in trigger of PY001: the config's
+    // names must open the keyword gate themselves.
+    write(
+        dir.path(),
+        "svc/client.py",
+        "from ourhttp import fetch\nimport vendor_sdk\n\ndef sync(u):\n    return fetch(u)\n\ndef fine(u):\n    return fetch(u, deadline=3)\n\nasync def handler(u):\n    vendor_sdk.call(u)\n",
+    );
+    let run = |dir: &Path| {
+        stdout_of(prodlint().current_dir(dir).args([
+            "--select",
+            "PY001,PY040",
+            "--format",
+            "concise",
+        ]))
+    };
+    assert_eq!(run(dir.path()), "", "nothing without the config");
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[python]\nextend-blocking-calls = [\"vendor_sdk.call\"]\nextend-timeout-calls = [{ names = [\"ourhttp.fetch\"], keyword = \"deadline\" }]\n",
+    );
+    let out = run(dir.path());
+    assert!(
+        out.contains("client.py:5:") && out.contains("PY001"),
+        "{out}"
+    );
+    assert!(!out.contains("client.py:8:"), "{out}");
+    assert!(
+        out.contains("client.py:11:") && out.contains("PY040"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // Unknown keys are errors, in [python] and in a table entry.
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[python]\nextend-blocking = [\"x.y\"]\n",
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("prodlint.toml:2:1"));
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[python]\nextend-timeout-calls = [{ names = [\"a.b\"], keyword = \"t\", wait = 1 }]\n",
+    );
+    prodlint().current_dir(dir.path()).assert().code(2);
+}

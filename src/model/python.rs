@@ -33,6 +33,18 @@ pub struct FunctionId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(pub usize);
 
+/// Index of an `except` clause in [`Module::handlers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HandlerId(pub usize);
+
+/// Index of a `while`/`for` loop in [`Module::loops`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LoopId(pub usize);
+
+/// Index of a class in [`Module::classes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassId(pub usize);
+
 /// A value written literally in the source, or `Other` for anything a rule cannot judge
 /// (names, expressions, f-strings, implicit string concatenations, bytes).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +59,10 @@ pub enum Literal {
     /// that is not one is `Other`). Needed for `methods=["GET"]`, `ALLOWED_HOSTS = ["*"]`,
     /// `allow_origins=["*"]`. Very long or deeply nested displays are `Other`.
     List(Vec<Literal>),
+    /// A dict display whose keys and values are each read as literals. A dict with a
+    /// `**splat` is `Other` (its keys cannot be known); size and depth are bounded as for
+    /// `List`.
+    Dict(Vec<(Literal, Literal)>),
     Other,
 }
 
@@ -74,6 +90,18 @@ impl Literal {
 
     pub fn is_none(&self) -> bool {
         matches!(self, Literal::None)
+    }
+
+    /// The value of key `key` in a dict literal (the last one when repeated).
+    pub fn get(&self, key: &str) -> Option<&Literal> {
+        match self {
+            Literal::Dict(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
     }
 }
 
@@ -127,6 +155,10 @@ pub struct Call {
     pub is_expression_statement: bool,
     /// The call is the operand of `await`.
     pub awaited: bool,
+    /// The innermost `except` clause the call sits in, within its own function.
+    pub handler: Option<HandlerId>,
+    /// The innermost loop the call sits in, within its own function.
+    pub in_loop: Option<LoopId>,
 }
 
 impl Call {
@@ -181,6 +213,109 @@ pub struct Function {
     /// The function this one is defined in.
     pub parent: Option<FunctionId>,
     pub decorators: Vec<Decorator>,
+    /// For a method, the class whose body defines it.
+    pub class: Option<ClassId>,
+}
+
+/// A `class` definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    /// Each base class's qualified name when it resolves through imports, else its text
+    /// (`rest_framework.views.APIView`, `BaseView`). Keyword arguments are not bases.
+    pub bases: Vec<String>,
+    /// The function the class is defined in.
+    pub function: Option<FunctionId>,
+}
+
+/// An `except` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExceptHandler {
+    /// The clause from `except` to the end of its body.
+    pub span: Span,
+    /// The `except` keyword (where findings about the clause point).
+    pub keyword_span: Span,
+    /// The caught types — qualified names when they resolve through imports
+    /// (`asyncio.CancelledError`), else their text (`Exception`, `errors.Retry`); a tuple
+    /// gives one entry per element. `None` for a bare `except:`.
+    pub types: Option<Vec<String>>,
+    /// `except E as name`.
+    pub binds_name: Option<String>,
+    pub body_span: Span,
+    /// The body is only `pass`, `...`, `continue` or `return` without a value.
+    pub body_is_trivial: bool,
+    /// A `raise` statement somewhere in the body (not in a nested function or a nested
+    /// `except` clause).
+    pub body_reraises: bool,
+    /// Every call in the body, nested ones included (not in nested functions).
+    pub body_calls: Vec<CallId>,
+    /// A `break` or `return` somewhere in the body (not in a nested function or a nested
+    /// `except` clause): the clause leaves the loop around it.
+    pub body_exits: bool,
+    /// A `break` or `return` in the `try` body, `else` or `finally` clause of the statement
+    /// this clause belongs to: success leaves the loop around it (the shape of a retry).
+    pub try_exits: bool,
+    pub function: Option<FunctionId>,
+    /// The clause runs in an `async def` body.
+    pub in_async: bool,
+    /// The `except` clause this one sits in, within the same function.
+    pub parent: Option<HandlerId>,
+    /// The innermost loop the clause sits in, within the same function.
+    pub in_loop: Option<LoopId>,
+}
+
+impl ExceptHandler {
+    /// Whether the clause catches `name` (an exact qualified name or text in `types`).
+    /// A bare `except:` catches nothing by name.
+    pub fn catches(&self, name: &str) -> bool {
+        self.types
+            .as_ref()
+            .is_some_and(|types| types.iter().any(|t| t == name))
+    }
+}
+
+/// Which loop statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopKind {
+    While,
+    For,
+}
+
+/// A `while` or `for` loop (`async for` included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loop {
+    pub kind: LoopKind,
+    /// `while True:` / `while 1:`.
+    pub is_while_true: bool,
+    pub span: Span,
+    /// The `while`/`for` keyword.
+    pub keyword_span: Span,
+    pub body_span: Span,
+    /// Every call in the loop (condition, iterable and body, nested ones included; not in
+    /// nested functions).
+    pub calls: Vec<CallId>,
+    /// A `try` statement somewhere in the loop.
+    pub has_try_in_body: bool,
+    /// Every `except` clause in the loop, nested ones included.
+    pub handlers: Vec<HandlerId>,
+    pub function: Option<FunctionId>,
+    /// The loop this one sits in, within the same function.
+    pub parent: Option<LoopId>,
+    /// For a `for` loop over a call's result (`for attempt in range(5):`), that call.
+    pub iterable_call: Option<CallId>,
+}
+
+/// A read of `os.environ[...]` (a subscript of an object named `environ`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironRead {
+    /// The whole subscript expression.
+    pub span: Span,
+    /// The resolved object (`os.environ`), `None` when unknown.
+    pub object_qualname: Option<String>,
+    pub key: Literal,
+    pub function: Option<FunctionId>,
 }
 
 /// The target of an assignment.
@@ -283,6 +418,11 @@ pub struct Module {
     pub imports: Vec<Import>,
     pub app_objects: Vec<AppObject>,
     pub routes: Vec<Route>,
+    pub classes: Vec<Class>,
+    pub handlers: Vec<ExceptHandler>,
+    pub loops: Vec<Loop>,
+    /// Reads of `os.environ[...]`.
+    pub environ_reads: Vec<EnvironRead>,
     /// The first syntax error; the rest of the model is still built around it.
     pub syntax_error: Option<Span>,
     calls_by_qualname: HashMap<String, Vec<usize>, FastHash>,
@@ -327,6 +467,78 @@ impl Module {
             .is_some_and(|id| self.functions[id.0].is_async)
     }
 
+    pub fn handler(&self, id: HandlerId) -> &ExceptHandler {
+        &self.handlers[id.0]
+    }
+
+    pub fn loop_at(&self, id: LoopId) -> &Loop {
+        &self.loops[id.0]
+    }
+
+    /// Whether `function` serves HTTP requests: a route of a Flask/Quart/FastAPI/Starlette
+    /// app or router known to the model, a function decorated as a view
+    /// (`@api_view`, ...), or an HTTP-method method (`get`, `post`, ...) of a class that
+    /// derives — directly or through classes of this file — from a class-based view
+    /// (Django `View`, DRF `APIView`/`ViewSet`, Flask `MethodView`). The names are data:
+    /// `rules/python/handlers.toml`.
+    pub fn is_request_handler(&self, function: FunctionId) -> bool {
+        let table = handler_table();
+        if self.routes.iter().any(|route| route.function == function) {
+            return true;
+        }
+        let f = &self.functions[function.0];
+        if f.decorators.iter().any(|d| {
+            d.qualname
+                .as_deref()
+                .is_some_and(|q| table.view_decorators.iter().any(|v| v == q))
+        }) {
+            return true;
+        }
+        match f.class {
+            Some(class) if table.view_methods.contains(&f.name) => self.is_view_class(class, 0),
+            _ => false,
+        }
+    }
+
+    fn is_view_class(&self, class: ClassId, depth: u32) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let table = handler_table();
+        self.classes[class.0].bases.iter().any(|base| {
+            table.view_base_classes.iter().any(|v| v == base)
+                || self.classes.iter().enumerate().any(|(index, local)| {
+                    index != class.0
+                        && local.name == *base
+                        && self.is_view_class(ClassId(index), depth + 1)
+                })
+        })
+    }
+
+    /// Whether `function` is a background worker task (Celery `@app.task`,
+    /// `@shared_task`, dramatiq `@actor`, ...; data in `rules/python/handlers.toml`).
+    pub fn is_worker_task(&self, function: FunctionId) -> bool {
+        let table = handler_table();
+        self.functions[function.0].decorators.iter().any(|d| {
+            d.qualname
+                .as_deref()
+                .is_some_and(|q| table.task_decorators.iter().any(|t| t == q))
+        })
+    }
+
+    /// The request handler `call` runs in: its own function or one around it (a helper
+    /// or lambda defined inside a handler runs per request too).
+    pub fn request_handler_of(&self, call: &Call) -> Option<FunctionId> {
+        let mut next = call.function;
+        while let Some(id) = next {
+            if self.is_request_handler(id) {
+                return Some(id);
+            }
+            next = self.functions[id.0].parent;
+        }
+        None
+    }
+
     /// Whether the file imports `module` or anything below it (`urllib` matches
     /// `import urllib.request`; `flask` matches `from flask import Flask`).
     pub fn imports_module(&self, module: &str) -> bool {
@@ -338,6 +550,25 @@ impl Module {
                     .is_some_and(|rest| rest.starts_with('.'))
         })
     }
+}
+
+/// The names that make a function a request handler or a worker task.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HandlerTable {
+    pub view_decorators: Vec<String>,
+    pub view_base_classes: Vec<String>,
+    pub view_methods: Vec<String>,
+    pub task_decorators: Vec<String>,
+}
+
+/// The compiled-in `rules/python/handlers.toml` (validated by the test suite).
+pub fn handler_table() -> &'static HandlerTable {
+    static TABLE: OnceLock<HandlerTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str(include_str!("../../rules/python/handlers.toml"))
+            .expect("handlers.toml is valid")
+    })
 }
 
 /// Build the model of one parsed file.
@@ -501,6 +732,19 @@ struct Grammar {
     default_parameter: u16,
     typed_parameter: u16,
     typed_default_parameter: u16,
+    try_statement: u16,
+    except_clause: u16,
+    except_group_clause: u16,
+    while_statement: u16,
+    raise_statement: u16,
+    block: u16,
+    pass_statement: u16,
+    break_statement: u16,
+    continue_statement: u16,
+    return_statement: u16,
+    ellipsis: u16,
+    dictionary: u16,
+    pair: u16,
     async_keyword: u16,
     equals_operator: u16,
     minus: u16,
@@ -523,6 +767,8 @@ struct Grammar {
     f_subscript: u16,
     f_operator: u16,
     f_argument: u16,
+    f_key: u16,
+    f_superclasses: u16,
 }
 
 fn grammar() -> &'static Grammar {
@@ -582,6 +828,19 @@ fn grammar() -> &'static Grammar {
             default_parameter: named("default_parameter"),
             typed_parameter: named("typed_parameter"),
             typed_default_parameter: named("typed_default_parameter"),
+            try_statement: named("try_statement"),
+            except_clause: named("except_clause"),
+            except_group_clause: named("except_group_clause"),
+            while_statement: named("while_statement"),
+            raise_statement: named("raise_statement"),
+            block: named("block"),
+            pass_statement: named("pass_statement"),
+            break_statement: named("break_statement"),
+            continue_statement: named("continue_statement"),
+            return_statement: named("return_statement"),
+            ellipsis: named("ellipsis"),
+            dictionary: named("dictionary"),
+            pair: named("pair"),
             async_keyword: token("async"),
             equals_operator: token("=="),
             minus: token("-"),
@@ -604,6 +863,8 @@ fn grammar() -> &'static Grammar {
             f_subscript: field("subscript"),
             f_operator: field("operator"),
             f_argument: field("argument"),
+            f_key: field("key"),
+            f_superclasses: field("superclasses"),
         }
     })
 }
@@ -718,7 +979,7 @@ enum PendingAction {
     EnterScope {
         scope: ScopeId,
         function: Option<FunctionId>,
-        in_class: bool,
+        class: Option<ClassId>,
     },
     EnterMainGuard,
 }
@@ -738,6 +999,13 @@ struct Context {
     function: Option<FunctionId>,
     in_main_guard: bool,
     in_class: bool,
+    /// The class whose body the walk is directly in.
+    class: Option<ClassId>,
+    handler: Option<HandlerId>,
+    in_loop: Option<LoopId>,
+    /// The `try` statement whose body, `else` or `finally` the walk is in, by index into
+    /// `Builder::try_exits`.
+    in_try: Option<usize>,
     pending: Option<Pending>,
 }
 
@@ -798,6 +1066,21 @@ struct Builder<'a> {
     deferred: Vec<Deferred>,
     imports: Vec<Import>,
     app_candidates: Vec<AppCandidate>,
+    classes: Vec<Class>,
+    /// Base classes to resolve after the walk: (class, base index, reference).
+    class_bases: Vec<(ClassId, usize, RefId)>,
+    handlers: Vec<ExceptHandler>,
+    /// Caught types to resolve after the walk: (handler, type index, reference).
+    handler_types: Vec<(HandlerId, usize, RefId)>,
+    loops: Vec<Loop>,
+    /// `for` loops over a call, by the call's node id.
+    loop_iterables: Vec<(LoopId, usize)>,
+    /// Per `try` statement: whether its body, `else` or `finally` breaks or returns.
+    try_exits: Vec<bool>,
+    /// The `try` statement of each handler, by index into `try_exits`.
+    handler_trys: Vec<Option<usize>>,
+    environ_reads: Vec<EnvironRead>,
+    environ_references: Vec<RefId>,
     ctx: Context,
     frames: Vec<Frame>,
     pending_decorators: Option<PendingDecorators>,
@@ -838,11 +1121,25 @@ impl<'a> Builder<'a> {
             deferred: Vec::new(),
             imports: Vec::new(),
             app_candidates: Vec::new(),
+            classes: Vec::new(),
+            class_bases: Vec::new(),
+            handlers: Vec::new(),
+            handler_types: Vec::new(),
+            loops: Vec::new(),
+            loop_iterables: Vec::new(),
+            try_exits: Vec::new(),
+            handler_trys: Vec::new(),
+            environ_reads: Vec::new(),
+            environ_references: Vec::new(),
             ctx: Context {
                 scope: MODULE_SCOPE,
                 function: None,
                 in_main_guard: false,
                 in_class: false,
+                class: None,
+                handler: None,
+                in_loop: None,
+                in_try: None,
                 pending: None,
             },
             frames: Vec::new(),
@@ -901,11 +1198,18 @@ impl<'a> Builder<'a> {
                     PendingAction::EnterScope {
                         scope,
                         function,
-                        in_class,
+                        class,
                     } => {
                         self.ctx.scope = scope;
+                        self.ctx.in_class = class.is_some();
+                        self.ctx.class = class;
+                        // A function body runs when called, not where it is written.
+                        if self.ctx.function != function {
+                            self.ctx.handler = None;
+                            self.ctx.in_loop = None;
+                            self.ctx.in_try = None;
+                        }
                         self.ctx.function = function;
-                        self.ctx.in_class = in_class;
                     }
                     PendingAction::EnterMainGuard => self.ctx.in_main_guard = true,
                 }
@@ -979,6 +1283,37 @@ impl<'a> Builder<'a> {
             if let Some(left) = node.child_by_field_id(g.f_left) {
                 self.bind_pattern_unknown(left, self.ctx.scope, left.end_byte());
             }
+            if kind == g.for_statement {
+                self.enter_loop(node, depth, LoopKind::For);
+            }
+        } else if kind == g.while_statement {
+            self.enter_loop(node, depth, LoopKind::While);
+        } else if kind == g.except_clause || kind == g.except_group_clause {
+            self.enter_handler(node, depth);
+        } else if kind == g.raise_statement {
+            if let Some(handler) = self.ctx.handler {
+                self.handlers[handler.0].body_reraises = true;
+            }
+        } else if kind == g.break_statement || kind == g.return_statement {
+            if let Some(handler) = self.ctx.handler {
+                self.handlers[handler.0].body_exits = true;
+            } else if let Some(index) = self.ctx.in_try {
+                self.try_exits[index] = true;
+            }
+        } else if kind == g.subscript && field != g.f_left {
+            self.record_environ_read(node);
+        } else if kind == g.try_statement {
+            let mut next = self.ctx.in_loop;
+            while let Some(id) = next {
+                self.loops[id.0].has_try_in_body = true;
+                next = self.loops[id.0].parent;
+            }
+            self.frames.push(Frame {
+                depth,
+                saved: self.ctx,
+            });
+            self.ctx.in_try = Some(self.try_exits.len());
+            self.try_exits.push(false);
         } else if kind == g.function_definition {
             self.enter_function(node, depth, false);
         } else if kind == g.lambda {
@@ -1195,6 +1530,8 @@ impl<'a> Builder<'a> {
             in_class: self.ctx.in_class,
             is_expression_statement: self.statement_call_node == Some(node.id()),
             awaited: self.awaited_call_node == Some(node.id()),
+            handler: self.ctx.handler,
+            in_loop: self.ctx.in_loop,
         };
         if let Some(arguments) = node.child_by_field_id(g.f_arguments) {
             if arguments.kind_id() == g.generator_expression {
@@ -1333,6 +1670,36 @@ impl<'a> Builder<'a> {
                 Literal::Other
             } else {
                 Literal::List(elements)
+            }
+        } else if kind == g.dictionary && depth < MAX_LITERAL_DEPTH {
+            let children = self.children(node, true);
+            let mut pairs = Vec::with_capacity(children.len().min(MAX_LIST_LITERAL));
+            let mut judgeable = true;
+            for &child in &children {
+                let child_kind = child.kind_id();
+                if child_kind == g.comment {
+                    continue;
+                }
+                if child_kind != g.pair || pairs.len() == MAX_LIST_LITERAL {
+                    judgeable = false;
+                    break;
+                }
+                let (Some(key), Some(value)) = (
+                    child.child_by_field_id(g.f_key),
+                    child.child_by_field_id(g.f_value),
+                ) else {
+                    judgeable = false;
+                    break;
+                };
+                let key = self.literal(key, depth + 1);
+                let value = self.literal(value, depth + 1);
+                pairs.push((key, value));
+            }
+            self.recycle(children);
+            if judgeable {
+                Literal::Dict(pairs)
+            } else {
+                Literal::Other
             }
         } else {
             Literal::Other
@@ -1534,6 +1901,7 @@ impl<'a> Builder<'a> {
             is_method: self.ctx.in_class,
             parent: self.ctx.function,
             decorators,
+            class: self.ctx.class.filter(|_| self.ctx.in_class),
         });
         let scope = self.new_scope(ScopeKind::Function, self.ctx.scope);
         if let Some(parameters) = node.child_by_field_id(g.f_parameters) {
@@ -1549,9 +1917,228 @@ impl<'a> Builder<'a> {
             action: PendingAction::EnterScope {
                 scope,
                 function: Some(id),
-                in_class: false,
+                class: None,
             },
         });
+    }
+
+    /// `x.environ[key]` (read, not assigned): recorded for rules about configuration.
+    fn record_environ_read(&mut self, node: Node<'a>) {
+        let g = self.g;
+        let Some(object) = node.child_by_field_id(g.f_value) else {
+            return;
+        };
+        let object = self.unparenthesize(object);
+        let last = if object.kind_id() == g.attribute {
+            object.child_by_field_id(g.f_attribute)
+        } else if object.kind_id() == g.identifier {
+            Some(object)
+        } else {
+            None
+        };
+        if last.is_none_or(|name| self.text_of(name) != "environ") {
+            return;
+        }
+        let key = node
+            .child_by_field_id(g.f_subscript)
+            .map_or(Literal::Other, |key| self.literal(key, 0));
+        let reference = self.reference(object, node.start_byte());
+        self.environ_references.push(reference);
+        self.environ_reads.push(EnvironRead {
+            span: Span::new(node.start_byte(), node.end_byte()),
+            object_qualname: None,
+            key,
+            function: self.ctx.function,
+        });
+    }
+
+    fn enter_loop(&mut self, node: Node<'a>, depth: u32, kind: LoopKind) {
+        let g = self.g;
+        let id = LoopId(self.loops.len());
+        let is_while_true = kind == LoopKind::While
+            && node.child_by_field_id(g.f_condition).is_some_and(|c| {
+                let c = self.unparenthesize(c);
+                c.kind_id() == g.true_
+                    || (c.kind_id() == g.integer
+                        && parse_int(self.text_of(c)).is_some_and(|v| v != 0))
+            });
+        let keyword = (0..node.child_count().min(2))
+            .filter_map(|i| node.child(i))
+            .find(|child| child.kind_id() != g.async_keyword)
+            .unwrap_or(node);
+        let body_span = node
+            .child_by_field_id(g.f_body)
+            .map_or(Span::point(node.end_byte()), |b| {
+                Span::new(b.start_byte(), b.end_byte())
+            });
+        self.loops.push(Loop {
+            kind,
+            is_while_true,
+            span: Span::new(node.start_byte(), node.end_byte()),
+            keyword_span: Span::new(keyword.start_byte(), keyword.end_byte()),
+            body_span,
+            calls: Vec::new(),
+            has_try_in_body: false,
+            handlers: Vec::new(),
+            function: self.ctx.function,
+            parent: self.ctx.in_loop,
+            iterable_call: None,
+        });
+        if kind == LoopKind::For
+            && let Some(right) = node.child_by_field_id(g.f_right)
+        {
+            let right = self.unparenthesize(right);
+            if right.kind_id() == g.call {
+                self.loop_iterables.push((id, right.id()));
+            }
+        }
+        self.frames.push(Frame {
+            depth,
+            saved: self.ctx,
+        });
+        self.ctx.in_loop = Some(id);
+    }
+
+    fn enter_handler(&mut self, node: Node<'a>, depth: u32) {
+        let g = self.g;
+        let id = HandlerId(self.handlers.len());
+        let mut values = self.spare_buffers.pop().unwrap_or_default();
+        let mut alias = None;
+        let mut body = None;
+        let mut keyword = None;
+        let mut cursor = self.spare_cursor.take().unwrap_or_else(|| node.walk());
+        cursor.reset(node);
+        if cursor.goto_first_child() {
+            loop {
+                let child = cursor.node();
+                let field = cursor.field_id().map_or(0, |f| f.get());
+                if keyword.is_none() {
+                    keyword = Some(child);
+                }
+                if child.kind_id() == g.as_pattern {
+                    // `except E as name`: one pattern.
+                    if let Some(value) = child.named_child(0) {
+                        values.push(value);
+                    }
+                    alias = child
+                        .child_by_field_id(g.f_alias)
+                        .map(|a| a.named_child(0).unwrap_or(a));
+                } else if field == g.f_value {
+                    values.push(child);
+                } else if field == g.f_alias {
+                    alias = Some(child);
+                } else if child.kind_id() == g.block {
+                    body = Some(child);
+                } else if child.is_named()
+                    && child.kind_id() != g.comment
+                    && body.is_none()
+                    && field == 0
+                {
+                    values.push(child);
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        self.spare_cursor = Some(cursor);
+        let mut type_nodes = Vec::new();
+        for &value in &values {
+            let value = self.unparenthesize(value);
+            if value.kind_id() == g.tuple || value.kind_id() == g.parenthesized_expression {
+                let children = self.children(value, true);
+                type_nodes.extend(
+                    children
+                        .iter()
+                        .copied()
+                        .filter(|c| c.kind_id() != g.comment),
+                );
+                self.recycle(children);
+            } else {
+                type_nodes.push(value);
+            }
+        }
+        self.recycle(values);
+        let types = if type_nodes.is_empty() {
+            None
+        } else {
+            let mut types = Vec::with_capacity(type_nodes.len());
+            for &type_node in &type_nodes {
+                let kind = type_node.kind_id();
+                if kind == g.identifier || kind == g.attribute {
+                    let reference = self.reference(type_node, node.start_byte());
+                    self.handler_types.push((id, types.len(), reference));
+                }
+                types.push(self.text_of(type_node).to_owned());
+            }
+            Some(types)
+        };
+        let binds_name = alias
+            .filter(|a| a.kind_id() == g.identifier)
+            .map(|a| self.text_of(a).to_owned());
+        if let Some(alias) = alias {
+            self.bind_pattern_unknown(alias, self.ctx.scope, alias.end_byte());
+        }
+        let body_is_trivial = body.is_some_and(|body| self.is_trivial_block(body));
+        let keyword = keyword.unwrap_or(node);
+        let function = self.ctx.function;
+        self.handlers.push(ExceptHandler {
+            span: Span::new(node.start_byte(), node.end_byte()),
+            keyword_span: Span::new(keyword.start_byte(), keyword.end_byte()),
+            types,
+            binds_name,
+            body_span: body.map_or(Span::point(node.end_byte()), |b| {
+                Span::new(b.start_byte(), b.end_byte())
+            }),
+            body_is_trivial,
+            body_reraises: false,
+            body_calls: Vec::new(),
+            body_exits: false,
+            try_exits: false,
+            function,
+            in_async: function.is_some_and(|f| self.functions[f.0].is_async),
+            parent: self.ctx.handler,
+            in_loop: self.ctx.in_loop,
+        });
+        self.handler_trys.push(self.ctx.in_try);
+        self.frames.push(Frame {
+            depth,
+            saved: self.ctx,
+        });
+        self.ctx.handler = Some(id);
+        self.ctx.in_try = None;
+    }
+
+    /// A block made only of `pass`, `...`, `continue` and bare `return` statements.
+    fn is_trivial_block(&mut self, body: Node<'a>) -> bool {
+        let g = self.g;
+        let children = self.children(body, true);
+        let mut statements = 0;
+        let mut trivial = true;
+        for &statement in &children {
+            let kind = statement.kind_id();
+            if kind == g.comment {
+                continue;
+            }
+            statements += 1;
+            let ok = kind == g.pass_statement
+                || kind == g.continue_statement
+                || (kind == g.return_statement
+                    && (0..statement.named_child_count() as u32)
+                        .filter_map(|i| statement.named_child(i))
+                        .all(|c| c.kind_id() == g.comment))
+                || (kind == g.expression_statement
+                    && statement.named_child_count() == 1
+                    && statement
+                        .named_child(0)
+                        .is_some_and(|e| e.kind_id() == g.ellipsis));
+            if !ok {
+                trivial = false;
+                break;
+            }
+        }
+        self.recycle(children);
+        trivial && statements > 0
     }
 
     fn bind_parameters(&mut self, parameters: Node<'a>, scope: ScopeId, position: usize) {
@@ -1576,7 +2163,9 @@ impl<'a> Builder<'a> {
 
     fn enter_class(&mut self, node: Node<'a>, depth: u32) {
         let g = self.g;
-        if let Some(name) = node.child_by_field_id(g.f_name) {
+        let class = ClassId(self.classes.len());
+        let name_node = node.child_by_field_id(g.f_name);
+        if let Some(name) = name_node {
             self.bind(
                 self.ctx.scope,
                 self.text_of(name),
@@ -1584,6 +2173,34 @@ impl<'a> Builder<'a> {
                 BindingValue::Unknown,
             );
         }
+        let mut bases = Vec::new();
+        if let Some(superclasses) = node.child_by_field_id(g.f_superclasses) {
+            let children = self.children(superclasses, true);
+            for &base in &children {
+                let kind = base.kind_id();
+                if kind == g.identifier || kind == g.attribute {
+                    let reference = self.reference(base, node.start_byte());
+                    self.class_bases.push((class, bases.len(), reference));
+                    bases.push(self.text_of(base).to_owned());
+                } else if kind != g.keyword_argument
+                    && kind != g.comment
+                    && kind != g.list_splat
+                    && kind != g.dictionary_splat
+                {
+                    bases.push(self.text_of(base).to_owned());
+                }
+            }
+            self.recycle(children);
+        }
+        self.classes.push(Class {
+            name: name_node.map_or_else(String::new, |n| self.text_of(n).to_owned()),
+            name_span: name_node.map_or(Span::point(node.start_byte()), |n| {
+                Span::new(n.start_byte(), n.end_byte())
+            }),
+            span: Span::new(node.start_byte(), node.end_byte()),
+            bases,
+            function: self.ctx.function,
+        });
         let scope = self.new_scope(ScopeKind::Class, self.ctx.scope);
         self.frames.push(Frame {
             depth,
@@ -1595,7 +2212,7 @@ impl<'a> Builder<'a> {
             action: PendingAction::EnterScope {
                 scope,
                 function: self.ctx.function,
-                in_class: true,
+                class: Some(class),
             },
         });
     }
@@ -1813,6 +2430,50 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        for (class, index, reference) in std::mem::take(&mut self.class_bases) {
+            if let Some(qualname) = resolver.reference_qualname(reference, 0) {
+                self.classes[class.0].bases[index] = qualname;
+            }
+        }
+        for (handler, index, reference) in std::mem::take(&mut self.handler_types) {
+            if let Some(qualname) = resolver.reference_qualname(reference, 0)
+                && let Some(types) = &mut self.handlers[handler.0].types
+            {
+                types[index] = qualname;
+            }
+        }
+        for (index, call) in self.calls.iter().enumerate() {
+            let mut next = call.handler;
+            while let Some(id) = next {
+                self.handlers[id.0].body_calls.push(CallId(index));
+                next = self.handlers[id.0].parent;
+            }
+            let mut next = call.in_loop;
+            while let Some(id) = next {
+                self.loops[id.0].calls.push(CallId(index));
+                next = self.loops[id.0].parent;
+            }
+        }
+        for (index, try_index) in self.handler_trys.iter().enumerate() {
+            self.handlers[index].try_exits =
+                try_index.is_some_and(|t| self.try_exits.get(t).copied().unwrap_or(false));
+        }
+        for (id, node) in std::mem::take(&mut self.loop_iterables) {
+            self.loops[id.0].iterable_call = self.tables.call_by_node.get(&node).copied();
+        }
+        for (index, reference) in std::mem::take(&mut self.environ_references)
+            .into_iter()
+            .enumerate()
+        {
+            self.environ_reads[index].object_qualname = resolver.reference_qualname(reference, 0);
+        }
+        for index in 0..self.handlers.len() {
+            let mut next = self.handlers[index].in_loop;
+            while let Some(id) = next {
+                self.loops[id.0].handlers.push(HandlerId(index));
+                next = self.loops[id.0].parent;
+            }
+        }
         let app_objects = self.app_objects();
         let routes = self.routes(&mut resolver);
         let mut calls_by_qualname: HashMap<String, Vec<usize>, FastHash> = HashMap::default();
@@ -1833,6 +2494,10 @@ impl<'a> Builder<'a> {
             imports: self.imports,
             app_objects,
             routes,
+            classes: self.classes,
+            handlers: self.handlers,
+            loops: self.loops,
+            environ_reads: self.environ_reads,
             syntax_error: first_syntax_error(tree),
             calls_by_qualname,
         }
@@ -3090,6 +3755,289 @@ if __name__ == \"__main__\":
         assert_eq!(
             m.calls[0].qualname.as_ref().map(String::len),
             Some(1 + 2 * depth)
+        );
+    }
+
+    #[test]
+    fn except_handlers() {
+        let text = "\
+import asyncio
+import logging
+from asyncio import CancelledError as Cancelled
+log = logging.getLogger(__name__)
+async def worker():
+    try:
+        await job()
+    except asyncio.CancelledError:
+        cleanup()
+        raise
+    except (ValueError, KeyError) as exc:
+        log.warning(\"bad %s\", exc)
+    except Cancelled:
+        pass
+    except:
+        ...
+def sync():
+    try:
+        x()
+    except Exception:
+        # ignored
+        return
+    except BaseException:
+        return None
+    except OSError:
+        def later():
+            raise
+        try:
+            y()
+        except KeyError:
+            raise
+";
+        let m = model(text);
+        assert_eq!(m.handlers.len(), 8);
+        let h = &m.handlers;
+        assert_eq!(h[0].types, Some(vec!["asyncio.CancelledError".to_owned()]));
+        assert!(h[0].body_reraises);
+        assert!(!h[0].body_is_trivial);
+        assert!(h[0].in_async);
+        assert_eq!(slice(text, h[0].keyword_span), "except");
+        assert_eq!(m.call(h[0].body_calls[0]).callee_text, "cleanup");
+        assert_eq!(
+            h[1].types,
+            Some(vec!["ValueError".to_owned(), "KeyError".to_owned()])
+        );
+        assert_eq!(h[1].binds_name.as_deref(), Some("exc"));
+        assert_eq!(
+            m.call(h[1].body_calls[0]).qualname.as_deref(),
+            Some("logging.getLogger.warning")
+        );
+        assert!(h[2].catches("asyncio.CancelledError"));
+        assert!(h[2].body_is_trivial);
+        assert_eq!(h[3].types, None);
+        assert!(h[3].body_is_trivial);
+        assert!(h[4].catches("Exception"));
+        assert!(h[4].body_is_trivial);
+        assert!(!h[4].in_async);
+        assert!(!h[5].body_is_trivial, "return None returns a value");
+        assert!(h[5].body_exits);
+        assert!(!h[4].try_exits);
+        assert!(!h[0].body_exits);
+        // A raise in a nested def or in a nested except clause is not this body's.
+        assert!(!h[6].body_reraises);
+        assert!(h[7].body_reraises);
+        assert_eq!(h[7].parent, Some(HandlerId(6)));
+        assert!(
+            h[6].body_calls
+                .iter()
+                .any(|&c| m.call(c).callee_text == "y")
+        );
+        let x = nth_call(&m, "x", 0);
+        assert_eq!(x.handler, None);
+        assert_eq!(nth_call(&m, "y", 0).handler, Some(HandlerId(6)));
+        assert_eq!(slice(text, h[4].body_span), "return");
+    }
+
+    #[test]
+    fn loops() {
+        let text = "\
+import time
+def poll():
+    while True:
+        try:
+            fetch()
+        except OSError:
+            continue
+        for item in items():
+            handle(item)
+            cb = lambda: inner()
+    while 1:
+        time.sleep(1)
+    while running:
+        pass
+async def consume():
+    async for msg in stream():
+        await msg.ack()
+for x in y:
+    def f():
+        not_in_loop()
+";
+        let m = model(text);
+        assert_eq!(m.loops.len(), 6);
+        let l = &m.loops;
+        assert!(l[0].is_while_true);
+        assert_eq!(l[0].kind, LoopKind::While);
+        assert!(l[0].has_try_in_body);
+        assert_eq!(l[0].handlers, vec![HandlerId(0)]);
+        let names: Vec<&str> = l[0]
+            .calls
+            .iter()
+            .map(|&c| m.call(c).callee_text.as_str())
+            .collect();
+        assert_eq!(names, ["fetch", "items", "handle"]);
+        assert_eq!(l[1].kind, LoopKind::For);
+        assert_eq!(l[1].parent, Some(LoopId(0)));
+        assert!(!l[1].has_try_in_body);
+        assert_eq!(m.handlers[0].in_loop, Some(LoopId(0)));
+        assert!(l[2].is_while_true);
+        assert!(!l[3].is_while_true);
+        assert_eq!(l[4].kind, LoopKind::For);
+        assert_eq!(slice(text, l[4].keyword_span), "for");
+        assert_eq!(l[4].calls.len(), 2);
+        assert_eq!(nth_call(&m, "inner", 0).in_loop, None);
+        assert_eq!(nth_call(&m, "handle", 0).in_loop, Some(LoopId(1)));
+        assert_eq!(nth_call(&m, "not_in_loop", 0).in_loop, None);
+        assert_eq!(m.call(l[1].iterable_call.unwrap()).callee_text, "items");
+        assert_eq!(l[0].iterable_call, None);
+        assert!(!m.handlers[0].body_exits);
+        assert!(!m.handlers[0].try_exits);
+        assert_eq!(m.loops.last().unwrap().function, None);
+    }
+
+    #[test]
+    fn request_handlers_and_tasks() {
+        let text = "\
+from flask import Flask
+from flask.views import MethodView
+from rest_framework.decorators import api_view
+from rest_framework import viewsets
+from django.views import View
+from celery import Celery, shared_task
+app = Flask(__name__)
+worker = Celery()
+@app.route(\"/\")
+def index():
+    def helper():
+        print(\"x\")
+    helper()
+@api_view([\"GET\"])
+def drf(request):
+    pass
+class Items(viewsets.ModelViewSet):
+    def list(self, request):
+        pass
+    def helper(self):
+        pass
+class Base(View):
+    pass
+class Page(Base):
+    def get(self, request):
+        pass
+class Users(MethodView):
+    def post(self):
+        pass
+class Plain:
+    def get(self):
+        pass
+@worker.task(bind=True)
+def send(self):
+    pass
+@shared_task
+def cleanup():
+    pass
+def not_a_view():
+    pass
+";
+        let m = model(text);
+        let method_helper = FunctionId(
+            m.functions
+                .iter()
+                .position(|f| f.name == "helper" && f.class.is_some())
+                .unwrap(),
+        );
+        let f = |name: &str| FunctionId(m.functions.iter().position(|f| f.name == name).unwrap());
+        assert!(m.is_request_handler(f("index")));
+        assert!(m.is_request_handler(f("drf")));
+        assert!(m.is_request_handler(f("list")));
+        assert!(!m.is_request_handler(method_helper));
+        assert!(m.is_request_handler(f("get")));
+        assert!(m.is_request_handler(f("post")));
+        let plain_get = FunctionId(m.functions.iter().rposition(|f| f.name == "get").unwrap());
+        assert!(!m.is_request_handler(plain_get));
+        assert!(!m.is_request_handler(f("not_a_view")));
+        assert!(m.is_worker_task(f("send")));
+        assert!(m.is_worker_task(f("cleanup")));
+        assert!(!m.is_worker_task(f("index")));
+        assert_eq!(
+            m.request_handler_of(nth_call(&m, "print", 0)),
+            Some(f("index"))
+        );
+        assert_eq!(m.classes[0].bases, ["rest_framework.viewsets.ModelViewSet"]);
+        assert_eq!(m.classes[2].bases, ["Base"]);
+        assert_eq!(m.function(f("list")).class, Some(ClassId(0)));
+    }
+
+    #[test]
+    fn try_exits_on_success() {
+        let text = "\
+def fetch():
+    while True:
+        try:
+            return load()
+        except OSError:
+            pass
+        try:
+            x = load()
+        except OSError:
+            return None
+        else:
+            break
+        try:
+            try:
+                y()
+            except KeyError:
+                return
+        except OSError:
+            pass
+";
+        let m = model(text);
+        assert!(m.handlers[0].try_exits);
+        assert!(m.handlers[1].try_exits, "else: break");
+        assert!(m.handlers[1].body_exits);
+        assert!(!m.handlers[2].try_exits);
+        assert!(
+            !m.handlers[3].try_exits,
+            "the return is in a nested handler"
+        );
+    }
+
+    #[test]
+    fn environ_reads() {
+        let text = "import os\nfrom os import environ\na = os.environ[\"A\"]\nos.environ[\"B\"] = \"1\"\ndef f():\n    return environ[\"C\"]\nx = other[\"D\"]\n";
+        let m = model(text);
+        let reads: Vec<(Option<&str>, &Literal, bool)> = m
+            .environ_reads
+            .iter()
+            .map(|r| (r.object_qualname.as_deref(), &r.key, r.function.is_some()))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                (Some("os.environ"), &Literal::Str("A".into()), false),
+                (Some("os.environ"), &Literal::Str("C".into()), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn dict_literals() {
+        let m = model(
+            "DATABASES = {\"default\": {\"ENGINE\": \"x\", \"CONN_MAX_AGE\": 60}}\nB = {**a, \"k\": 1}\n",
+        );
+        let databases = &m.assignments[0].value;
+        let default = databases.get("default").unwrap();
+        assert_eq!(default.get("CONN_MAX_AGE"), Some(&Literal::Int(60)));
+        assert_eq!(default.get("CONN_HEALTH_CHECKS"), None);
+        assert_eq!(m.assignments[1].value, Literal::Other);
+    }
+
+    #[test]
+    fn handler_table_parses() {
+        let table = handler_table();
+        assert!(!table.view_base_classes.is_empty());
+        assert!(
+            table
+                .task_decorators
+                .contains(&"celery.shared_task".to_owned())
         );
     }
 

@@ -233,6 +233,56 @@ fn definitions() -> Vec<RuleDef> {
             Check::Python(python::flask_debug::check)
         ),
         rule!(
+            "python/PY040-blocking-call-in-async.md",
+            python::blocking_call_in_async::TRIGGERS,
+            Check::Python(python::blocking_call_in_async::check)
+        ),
+        rule!(
+            "python/PY041-dangling-task.md",
+            python::dangling_task::TRIGGERS,
+            Check::Python(python::dangling_task::check)
+        ),
+        rule!(
+            "python/PY042-swallowed-cancellation.md",
+            python::swallowed_cancellation::TRIGGERS,
+            Check::Python(python::swallowed_cancellation::check)
+        ),
+        rule!(
+            "python/PY050-swallowed-exception.md",
+            python::swallowed_exception::TRIGGERS,
+            Check::Python(python::swallowed_exception::check)
+        ),
+        rule!(
+            "python/PY051-error-log-without-traceback.md",
+            python::error_log_without_traceback::TRIGGERS,
+            Check::Python(python::error_log_without_traceback::check)
+        ),
+        rule!(
+            "python/PY052-print-in-handler.md",
+            python::print_in_handler::TRIGGERS,
+            Check::Python(python::print_in_handler::check)
+        ),
+        rule!(
+            "python/PY060-retry-without-backoff.md",
+            python::retry_without_backoff::TRIGGERS,
+            Check::Python(python::retry_without_backoff::check)
+        ),
+        rule!(
+            "python/PY070-pool-per-request.md",
+            python::pool_per_request::TRIGGERS,
+            Check::Python(python::pool_per_request::check)
+        ),
+        rule!(
+            "python/PY071-django-conn-max-age-without-health-checks.md",
+            python::django_conn_max_age::TRIGGERS,
+            Check::Python(python::django_conn_max_age::check)
+        ),
+        rule!(
+            "python/PY092-env-read-in-handler.md",
+            python::env_read_in_handler::TRIGGERS,
+            Check::Python(python::env_read_in_handler::check)
+        ),
+        rule!(
             "rust/RS001-http-client-without-timeout.md",
             rust::http_client_without_timeout::TRIGGERS,
             Check::Rust(rust::http_client_without_timeout::check)

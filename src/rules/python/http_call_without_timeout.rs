@@ -22,21 +22,25 @@ pub const TRIGGERS: &[&str] = &[
     "aiohttp",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlagWhen {
+    #[default]
     /// The library waits forever by default: flag a missing timeout and `None`.
     Missing,
     /// The library has a finite default: flag only an explicit `None`.
     ExplicitNone,
 }
 
-#[derive(Debug, Deserialize)]
+/// One table entry; also the form of `[python] extend-timeout-calls` in the config,
+/// where `flag` defaults to `"missing"`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeoutEntry {
     pub names: Vec<String>,
     pub keyword: String,
     pub position: Option<usize>,
+    #[serde(default)]
     pub flag: FlagWhen,
 }
 
@@ -80,7 +84,7 @@ fn timeout_of<'a>(call: &'a Call, entry: &TimeoutEntry) -> Timeout<'a> {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    for entry in table() {
+    for entry in table().iter().chain(&file.options.extend_timeout_calls) {
         for name in &entry.names {
             for call in file.module.calls_to(name) {
                 match timeout_of(call, entry) {

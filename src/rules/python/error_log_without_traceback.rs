@@ -1,0 +1,45 @@
+//! PY051 error-log-without-traceback: `logger.error(...)` inside an `except` clause
+//! without `exc_info`, so the log says something failed but not where or why.
+
+use super::{PythonFile, logger_method};
+use crate::diagnostic::Emitter;
+use crate::model::python::HandlerId;
+
+pub const TRIGGERS: &[&str] = &[".error", ".critical"];
+
+pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
+    let module = file.module;
+    for (index, handler) in module.handlers.iter().enumerate() {
+        // Logged and re-raised: the traceback surfaces where the error is handled.
+        if handler.body_reraises {
+            continue;
+        }
+        for &id in &handler.body_calls {
+            let call = module.call(id);
+            // Only calls in this clause itself, not in one nested in it.
+            if call.handler != Some(HandlerId(index)) {
+                continue;
+            }
+            let Some(method) = logger_method(call) else {
+                continue;
+            };
+            if method != "error" && method != "critical" {
+                continue;
+            }
+            if call.keyword("exc_info").is_some() || call.has_star_kwargs {
+                continue;
+            }
+            out.report(
+                call.callee_span,
+                format!(
+                    "`{}(...)` in an `except` clause logs no traceback",
+                    call.callee_text
+                ),
+            )
+            .help("use `logger.exception(...)`, or pass `exc_info=True`");
+        }
+    }
+}

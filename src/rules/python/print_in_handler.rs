@@ -1,0 +1,27 @@
+//! PY052 print-in-handler: `print(...)` inside a request handler, where the output skips
+//! the logging pipeline (no level, no request context) and may not be flushed.
+
+use super::PythonFile;
+use crate::diagnostic::Emitter;
+
+pub const TRIGGERS: &[&str] = &["print"];
+
+pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
+    let module = file.module;
+    for call in module.calls_to("builtins.print") {
+        let Some(handler) = module.request_handler_of(call) else {
+            continue;
+        };
+        out.report(
+            call.callee_span,
+            format!(
+                "`print(...)` in request handler `{}` bypasses logging",
+                module.function(handler).name
+            ),
+        )
+        .help("use a logger (`logger.info(...)`) so the line has a level, a timestamp and the request's context");
+    }
+}

@@ -1,0 +1,39 @@
+//! PY050 swallowed-exception: a broad `except` (bare, `Exception`, `BaseException`) whose
+//! body only passes, continues or returns nothing: the error disappears without a trace.
+
+use super::PythonFile;
+use crate::diagnostic::Emitter;
+
+pub const TRIGGERS: &[&str] = &["except"];
+
+const BROAD: &[&str] = &[
+    "Exception",
+    "BaseException",
+    "builtins.Exception",
+    "builtins.BaseException",
+];
+
+pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
+    for handler in &file.module.handlers {
+        if !handler.body_is_trivial {
+            continue;
+        }
+        let caught = match &handler.types {
+            None => "`except:`".to_owned(),
+            Some(types) => match types.iter().find(|t| BROAD.contains(&t.as_str())) {
+                Some(broad) => format!("`except {}`", broad.trim_start_matches("builtins.")),
+                None => continue,
+            },
+        };
+        out.report(
+            handler.keyword_span,
+            format!("{caught} silences every error here without logging or re-raising it"),
+        )
+        .help(
+            "catch the specific exceptions you expect, or log the error (`logger.exception(...)`)",
+        );
+    }
+}
