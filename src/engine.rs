@@ -12,7 +12,8 @@ use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::container::ContainerSpec;
 use crate::model::facts::{
     DeferredFinding, DevServerStart, EntryScript, FileFacts, GunicornConf, GunicornRun,
-    ProjectFacts, RootViaScript, ScriptRun, ScriptTarget, ShellScriptFacts, UncheckedImage,
+    ProbePathFact, ProjectFacts, PythonRoutes, RootViaScript, ScriptRun, ScriptTarget,
+    ShellScriptFacts, UncheckedImage,
 };
 use crate::model::python::{Literal, Module};
 use crate::model::server::{self, EnvValue, ServerContext, ServerKind, ServerSettings};
@@ -339,6 +340,7 @@ fn check_python(
     }
     if plan.collects_facts() {
         facts.python_dev_servers = Some(dev_server_starts(file, &module));
+        facts.python_routes = python_routes(&module);
     }
 }
 
@@ -771,6 +773,9 @@ fn check_containers(
                 server::from_invocation(invocation, ServerContext::Container)
             {
                 settings.prepend(server::from_environment(settings.server, &env));
+                facts
+                    .probe_paths
+                    .extend(probe_paths(file, spec, invocation, &settings));
                 servers.push(settings);
             }
         }
@@ -810,6 +815,182 @@ fn check_containers(
             command_text: command_text(containers, invocation),
         });
     }
+}
+
+/// The HTTP probes of `spec` aimed at the port its app server listens on, with the app
+/// module the server loads — what DP003 needs to compare probe paths with routes. Silent
+/// (nothing collected) whenever a link is unknown: a probe port that is a name no port
+/// declares, a server port set through the environment, an app factory.
+fn probe_paths(
+    file: &SourceFile,
+    spec: &ContainerSpec,
+    invocation: &Invocation,
+    settings: &ServerSettings,
+) -> Vec<ProbePathFact> {
+    use crate::model::container::ProbeAction;
+    use crate::model::server::{ServerKind, SettingValue};
+    let default_port = match settings.server {
+        ServerKind::Gunicorn | ServerKind::Uvicorn | ServerKind::Hypercorn => 8000,
+        _ => return Vec::new(),
+    };
+    let Some(spec_word) = invocation.app_spec() else {
+        return Vec::new();
+    };
+    // `module:attr`; gunicorn alone defaults the attribute to `application`. Factories
+    // (`create_app()`, uvicorn `--factory`) build the app at run time: unknown.
+    let (module, attribute) = match spec_word.text.split_once(':') {
+        Some((m, a)) => (m.to_string(), a.to_string()),
+        None if settings.server == ServerKind::Gunicorn => {
+            (spec_word.text.clone(), "application".to_string())
+        }
+        None => return Vec::new(),
+    };
+    let is_identifier = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    };
+    if !is_identifier(&module) || !is_identifier(&attribute) || settings.get("factory").is_some() {
+        return Vec::new();
+    }
+    // The ports the server listens on; `None` when one cannot be read.
+    let mut ports: Vec<u32> = Vec::new();
+    for setting in settings
+        .settings
+        .iter()
+        .filter(|s| s.name == "bind" || s.name == "port")
+    {
+        let text = match &setting.value {
+            SettingValue::Int(i) => i.to_string(),
+            SettingValue::Text(t) => t.clone(),
+            _ => return Vec::new(),
+        };
+        match text.rsplit(':').next().and_then(|p| p.parse::<u32>().ok()) {
+            Some(port) => ports.push(port),
+            None if text.starts_with("unix:") || text.starts_with("fd:") => {}
+            None => return Vec::new(),
+        }
+    }
+    if ports.is_empty() {
+        ports.push(default_port);
+    }
+    let probes = [
+        ("readinessProbe", &spec.readiness_probe),
+        ("livenessProbe", &spec.liveness_probe),
+        ("startupProbe", &spec.startup_probe),
+    ];
+    let mut out = Vec::new();
+    for (name, probe) in probes {
+        let Some(probe) = probe else { continue };
+        let ProbeAction::Http {
+            path: Some(path),
+            port: Some(port),
+        } = &probe.action
+        else {
+            continue;
+        };
+        let number = port.value.parse::<u32>().ok().or_else(|| {
+            spec.ports
+                .iter()
+                .find(|p| p.name.as_deref() == Some(port.value.as_str()))
+                .and_then(|p| p.number)
+        });
+        if !number.is_some_and(|n| ports.contains(&n)) {
+            continue;
+        }
+        out.push(ProbePathFact {
+            probe: name,
+            path: path.value.clone(),
+            anchor: Anchor::new(file, path.span, &[]),
+            module: module.clone(),
+            attribute: attribute.clone(),
+            app_spec: spec_word.text.clone(),
+            base_dir: base_dir(file),
+        });
+    }
+    out
+}
+
+/// The routes a module declares, when it defines a web app at module level; `complete`
+/// only when nothing outside its route decorators can add a path (see `PythonRoutes`).
+fn python_routes(module: &Module) -> Option<PythonRoutes> {
+    let apps: Vec<String> = module
+        .app_objects
+        .iter()
+        .filter(|a| a.function.is_none())
+        .map(|a| a.name.clone())
+        .collect();
+    if apps.is_empty() {
+        return None;
+    }
+    // Only frameworks whose routes are all decorators in the common case.
+    let decorator_routed = module.app_objects.iter().all(|a| {
+        matches!(
+            a.qualname.as_str(),
+            "flask.Flask" | "fastapi.FastAPI" | "quart.Quart"
+        )
+    });
+    const ROUTES_FROM_ELSEWHERE: &[&str] = &[
+        "include_router",
+        "register_blueprint",
+        "add_url_rule",
+        "add_api_route",
+        "add_route",
+        "mount",
+        "add_middleware",
+        "middleware",
+        "before_request",
+        "wsgi_app",
+        "add_websocket_route",
+        "route",
+        "api_route",
+    ];
+    let added_by_call = module.calls().any(|call| {
+        let method = call.callee_text.rsplit('.').next().unwrap_or("");
+        // A route decorator is a call too; only calls that are not decorators count.
+        ROUTES_FROM_ELSEWHERE.contains(&method)
+            && !module
+                .routes
+                .iter()
+                .any(|r| r.span.start <= call.span.start && call.span.end <= r.span.end)
+    });
+    let wraps_wsgi_app = module.assignments.iter().any(|a| {
+        matches!(&a.target, crate::model::python::AssignTarget::Attribute { attr, .. } if attr == "wsgi_app")
+    });
+    // Every route-looking decorator produced a route (a non-literal path would not).
+    const ROUTE_METHODS: &[&str] = &[
+        "route",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "api_route",
+    ];
+    let unread_decorator = module
+        .functions
+        .iter()
+        .enumerate()
+        .any(|(index, function)| {
+            function.decorators.iter().any(|d| {
+                let looks_like_route = d.call.is_some()
+                    && d.qualname.as_deref().is_some_and(|q| {
+                        let method = q.rsplit('.').next().unwrap_or("");
+                        ROUTE_METHODS.contains(&method)
+                            && (q.starts_with("flask.")
+                                || q.starts_with("fastapi.")
+                                || q.starts_with("quart."))
+                    });
+                looks_like_route && !module.routes.iter().any(|r| r.function.0 == index)
+            })
+        });
+    Some(PythonRoutes {
+        apps,
+        paths: module.routes.iter().map(|r| r.path.clone()).collect(),
+        complete: decorator_routed && !added_by_call && !wraps_wsgi_app && !unread_decorator,
+    })
 }
 
 /// The words of `invocation` as one line (`python3 app.py`), even when they come from

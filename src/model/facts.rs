@@ -182,6 +182,35 @@ pub struct RootViaScript {
     pub anchor: Anchor,
 }
 
+/// An HTTP probe of a container whose app server and port are known: DP003 compares its
+/// path with the routes the app's module declares.
+#[derive(Debug, Clone)]
+pub struct ProbePathFact {
+    /// `readinessProbe`, `livenessProbe` or `startupProbe`.
+    pub probe: &'static str,
+    pub path: String,
+    /// The probe's `path` value, where the finding points.
+    pub anchor: Anchor,
+    /// The app the container serves: dotted module and attribute (`orders.app`, `app`).
+    pub module: String,
+    pub attribute: String,
+    /// The app spec as written (`orders.app:app`), for messages.
+    pub app_spec: String,
+    pub base_dir: String,
+}
+
+/// The routes a Python module declares, when they are all there is to know.
+#[derive(Debug, Clone, Default)]
+pub struct PythonRoutes {
+    /// Module-level app objects (`app`).
+    pub apps: Vec<String>,
+    /// Literal route paths (`/healthz`, `/items/{id}`, `/users/<int:id>`).
+    pub paths: Vec<String>,
+    /// No route can come from elsewhere: no routers or blueprints included, no URL rules
+    /// added by call, nothing mounted, no middleware that could answer first.
+    pub complete: bool,
+}
+
 /// What one file contributes to the project stage.
 #[derive(Debug, Default)]
 pub struct FileFacts {
@@ -190,6 +219,10 @@ pub struct FileFacts {
     pub script_runs: Vec<ScriptRun>,
     /// Set for Python files: the dev servers the module starts (possibly none).
     pub python_dev_servers: Option<Vec<DevServerStart>>,
+    /// Set for Python files that define a web app at module level.
+    pub python_routes: Option<PythonRoutes>,
+    /// HTTP probes of this file's containers, with the app each container serves.
+    pub probe_paths: Vec<ProbePathFact>,
     /// Set for Kubernetes files that declare workloads, autoscalers or budgets.
     pub kubernetes: Option<KubernetesFacts>,
     pub gunicorn_runs: Vec<GunicornRun>,
@@ -214,6 +247,8 @@ impl FileFacts {
     pub fn is_empty(&self) -> bool {
         self.script_runs.is_empty()
             && self.python_dev_servers.is_none()
+            && self.python_routes.is_none()
+            && self.probe_paths.is_empty()
             && self.kubernetes.is_none()
             && self.gunicorn_runs.is_empty()
             && self.gunicorn_conf.is_none()

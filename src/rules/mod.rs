@@ -118,7 +118,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "deploy/DP003-probe-target-mismatch.md",
             deploy::probe_target_mismatch::TRIGGERS,
-            Check::Container(deploy::probe_target_mismatch::check)
+            Check::Container(deploy::probe_target_mismatch::check),
+            project::probe_path_not_served::check
         ),
         rule!(
             "deploy/DP004-liveness-equals-readiness.md",

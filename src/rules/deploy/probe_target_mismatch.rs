@@ -1,12 +1,14 @@
 //! DP003 probe-target-mismatch: a probe aimed at a port the container does not declare
 //! (a named port no `ports` entry has, or a number missing from the declared ports).
 //!
-//! Not done yet: the cross-file half (an HTTP probe path the Python app does not serve).
+//! The cross-file half (an HTTP probe path the Python app does not serve) is the
+//! project check in `rules::project::probe_path_not_served`.
 
 use crate::diagnostic::Emitter;
 use crate::model::container::{ContainerOrigin, ContainerSpec, Probe};
 
-pub const TRIGGERS: &[&str] = &["port"];
+/// `port` for the port half; the web frameworks for the app side of the path half.
+pub const TRIGGERS: &[&str] = &["port", "flask", "fastapi", "quart"];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     if !matches!(spec.origin, ContainerOrigin::Kubernetes { .. }) {

@@ -6,6 +6,7 @@ pub mod dev_server_in_production;
 pub mod missing_healthcheck;
 pub mod missing_pod_disruption_budget;
 pub mod no_worker_recycling;
+pub mod probe_path_not_served;
 pub mod single_replica;
 
 use crate::diagnostic::Anchor;
@@ -84,6 +85,44 @@ pub fn resolve_path<'a>(
         if matches.is_empty() {
             continue;
         }
+        let local: Vec<&FileFacts> = matches
+            .iter()
+            .copied()
+            .filter(|f| f.path.starts_with(&prefix))
+            .collect();
+        return match (local.len(), matches.len()) {
+            (1, _) => Some(local[0]),
+            (0, 1) => Some(matches[0]),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// The Python file a dotted module name means (`orders.app` → `orders/app.py` or
+/// `orders/app/__init__.py`), found by path suffix under any source root, preferring
+/// files under `base_dir`; None when absent or ambiguous.
+pub fn resolve_python_module<'a>(
+    facts: &'a ProjectFacts,
+    module: &str,
+    base_dir: &str,
+) -> Option<&'a FileFacts> {
+    let python: Vec<&FileFacts> = facts.python_files().collect();
+    let base = module.replace('.', "/");
+    for candidate in [format!("{base}.py"), format!("{base}/__init__.py")] {
+        let matches: Vec<&FileFacts> = python
+            .iter()
+            .copied()
+            .filter(|f| f.path == candidate || f.path.ends_with(&format!("/{candidate}")))
+            .collect();
+        if matches.is_empty() {
+            continue;
+        }
+        let prefix = if base_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{base_dir}/")
+        };
         let local: Vec<&FileFacts> = matches
             .iter()
             .copied()
