@@ -4,7 +4,7 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
-use crate::model::python::{AssignTarget, Literal};
+use crate::model::python::{AssignTarget, Assignment, Literal};
 
 pub const TRIGGERS: &[&str] = &["verify", "ssl"];
 
@@ -52,12 +52,14 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
                 .help("keep verification on; point it at a CA bundle (`verify=\"/path/ca.pem\"`) for private certificates");
             }
         }
-        for arg in &call.arguments {
+        // `cert_reqs=CERT_NONE` on a client: on a server (`server_side=True`) it only means
+        // that clients need no certificate.
+        let server_side = call
+            .keyword("server_side")
+            .is_some_and(|a| a.value == Literal::Bool(true));
+        if let Some(arg) = call.keyword("cert_reqs").filter(|_| !server_side) {
             let cert_none = match &arg.value {
-                Literal::Str(s) => {
-                    arg.keyword.as_deref() == Some("cert_reqs")
-                        && matches!(s.as_str(), "CERT_NONE" | "NONE")
-                }
+                Literal::Str(s) => matches!(s.as_str(), "CERT_NONE" | "NONE"),
                 Literal::Other => file
                     .dotted_qualname(arg.value_span)
                     .is_some_and(|q| CERT_NONE.contains(&q.as_str())),
@@ -73,7 +75,14 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
     }
     for assignment in &module.assignments {
         let value = file.dotted_qualname(assignment.value_span);
-        if value.as_deref().is_some_and(|q| CERT_NONE.contains(&q)) {
+        if is_server_context(file, assignment) {
+            continue;
+        }
+        let verify_mode = matches!(
+            &assignment.target,
+            AssignTarget::Attribute { attr, .. } if attr == "verify_mode"
+        );
+        if verify_mode && value.as_deref().is_some_and(|q| CERT_NONE.contains(&q)) {
             out.report(assignment.span, "`CERT_NONE` accepts any certificate")
                 .help("use `ssl.CERT_REQUIRED` (the default of `ssl.create_default_context()`)");
             continue;
@@ -106,4 +115,38 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             }
         }
     }
+}
+
+/// Whether the object of an attribute assignment (`ctx.verify_mode = ...`) was built in the
+/// same scope as a server-side context: `ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)` or
+/// `ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)`. A server that does not ask
+/// clients for certificates verifies nothing by design.
+fn is_server_context(file: &PythonFile, assignment: &Assignment) -> bool {
+    let AssignTarget::Attribute { object_text, .. } = &assignment.target else {
+        return false;
+    };
+    let module = file.module;
+    let Some(call) = module
+        .assignments
+        .iter()
+        .rfind(|a| {
+            a.function == assignment.function
+                && a.span.end <= assignment.span.start
+                && matches!(&a.target, AssignTarget::Name(n) if n == object_text)
+        })
+        .and_then(|a| a.value_call)
+        .map(|id| module.call(id))
+    else {
+        return false;
+    };
+    let argument = match call.qualname.as_deref() {
+        Some("ssl.SSLContext") => call.keyword("protocol").or_else(|| call.positional(0)),
+        Some("ssl.create_default_context") => {
+            call.keyword("purpose").or_else(|| call.positional(0))
+        }
+        _ => None,
+    };
+    argument
+        .and_then(|a| file.dotted_qualname(a.value_span))
+        .is_some_and(|q| q == "ssl.PROTOCOL_TLS_SERVER" || q == "ssl.Purpose.CLIENT_AUTH")
 }
