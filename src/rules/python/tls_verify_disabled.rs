@@ -78,9 +78,12 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         if is_server_context(file, assignment) {
             continue;
         }
+        // `self.verify_mode = ...` sets a default inside a class (a context look-alike), not
+        // a context's verification.
         let verify_mode = matches!(
             &assignment.target,
-            AssignTarget::Attribute { attr, .. } if attr == "verify_mode"
+            AssignTarget::Attribute { attr, object_text, .. }
+                if attr == "verify_mode" && object_text != "self"
         );
         if verify_mode && value.as_deref().is_some_and(|q| CERT_NONE.contains(&q)) {
             out.report(assignment.span, "`CERT_NONE` accepts any certificate")
