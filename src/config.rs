@@ -44,7 +44,7 @@ pub struct PythonOptions {
     /// More callables that take a timeout (PY001), each
     /// `{ names = [...], keyword = "timeout", position = 1, flag = "missing" }`.
     #[serde(default)]
-    pub extend_timeout_calls: Vec<crate::rules::python::http_call_without_timeout::TimeoutEntry>,
+    pub extend_timeout_calls: Vec<crate::rules::python::timeout_table::TimeoutEntry>,
 }
 
 impl PythonOptions {

@@ -229,6 +229,21 @@ fn definitions() -> Vec<RuleDef> {
             Check::Python(python::http_call_without_timeout::check)
         ),
         rule!(
+            "python/PY002-socket-without-timeout.md",
+            python::socket_without_timeout::TRIGGERS,
+            Check::Python(python::socket_without_timeout::check)
+        ),
+        rule!(
+            "python/PY003-client-without-timeout.md",
+            python::client_without_timeout::TRIGGERS,
+            Check::Python(python::client_without_timeout::check)
+        ),
+        rule!(
+            "python/PY004-subprocess-without-timeout.md",
+            python::subprocess_without_timeout::TRIGGERS,
+            Check::Python(python::subprocess_without_timeout::check)
+        ),
+        rule!(
             "python/PY010-flask-debug.md",
             python::flask_debug::TRIGGERS,
             Check::Python(python::flask_debug::check)
@@ -282,6 +297,56 @@ fn definitions() -> Vec<RuleDef> {
             "python/PY092-env-read-in-handler.md",
             python::env_read_in_handler::TRIGGERS,
             Check::Python(python::env_read_in_handler::check)
+        ),
+        rule!(
+            "python/PY011-django-debug.md",
+            python::django_debug::TRIGGERS,
+            Check::Python(python::django_debug::check)
+        ),
+        rule!(
+            "python/PY012-asgi-debug.md",
+            python::asgi_debug::TRIGGERS,
+            Check::Python(python::asgi_debug::check)
+        ),
+        rule!(
+            "python/PY020-dev-server-call.md",
+            python::dev_server_call::TRIGGERS,
+            Check::Python(python::dev_server_call::check)
+        ),
+        rule!(
+            "python/PY030-unbounded-queue.md",
+            python::unbounded_queue::TRIGGERS,
+            Check::Python(python::unbounded_queue::check)
+        ),
+        rule!(
+            "python/PY053-secret-in-log.md",
+            python::secret_in_log::TRIGGERS,
+            Check::Python(python::secret_in_log::check)
+        ),
+        rule!(
+            "python/PY080-tls-verify-disabled.md",
+            python::tls_verify_disabled::TRIGGERS,
+            Check::Python(python::tls_verify_disabled::check)
+        ),
+        rule!(
+            "python/PY090-wildcard-allowed-hosts.md",
+            python::wildcard_allowed_hosts::TRIGGERS,
+            Check::Python(python::wildcard_allowed_hosts::check)
+        ),
+        rule!(
+            "python/PY091-cors-wildcard-with-credentials.md",
+            python::cors_wildcard_with_credentials::TRIGGERS,
+            Check::Python(python::cors_wildcard_with_credentials::check)
+        ),
+        rule!(
+            "python/PY093-secret-with-literal-fallback.md",
+            python::secret_with_literal_fallback::TRIGGERS,
+            Check::Python(python::secret_with_literal_fallback::check)
+        ),
+        rule!(
+            "python/PY100-irreversible-migration.md",
+            python::irreversible_migration::TRIGGERS,
+            Check::Python(python::irreversible_migration::check)
         ),
         rule!(
             "rust/RS001-http-client-without-timeout.md",

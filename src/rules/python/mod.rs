@@ -1,22 +1,37 @@
 //! Python rules: small functions over one file's `python::Module`, which has already
 //! resolved every call and assignment target through the file's imports.
 
+pub mod asgi_debug;
 pub mod blocking_call_in_async;
+pub mod client_without_timeout;
+pub mod cors_wildcard_with_credentials;
 pub mod dangling_task;
+pub mod dev_server_call;
 pub mod django_conn_max_age;
+pub mod django_debug;
 pub mod env_read_in_handler;
 pub mod error_log_without_traceback;
 pub mod flask_debug;
 pub mod http_call_without_timeout;
+pub mod irreversible_migration;
 pub mod pool_per_request;
 pub mod print_in_handler;
 pub mod retry_without_backoff;
+pub mod secret_in_log;
+pub mod secret_names;
+pub mod secret_with_literal_fallback;
+pub mod socket_without_timeout;
+pub mod subprocess_without_timeout;
 pub mod swallowed_cancellation;
 pub mod swallowed_exception;
+pub mod timeout_table;
+pub mod tls_verify_disabled;
+pub mod unbounded_queue;
+pub mod wildcard_allowed_hosts;
 
 use crate::config::PythonOptions;
-use crate::model::python::{Call, Module};
-use crate::source::SourceFile;
+use crate::model::python::{Argument, Call, Literal, Module};
+use crate::source::{SourceFile, Span};
 use std::path::Path;
 
 /// What a Python rule sees: the model and the file it was built from.
@@ -33,6 +48,59 @@ impl PythonFile<'_> {
     pub fn is_test(&self) -> bool {
         is_test_path(&self.source.path)
     }
+
+    /// The source text of `span`.
+    pub fn text(&self, span: Span) -> &str {
+        self.source.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The qualified name of an argument that is a bare name or attribute chain
+    /// (`ssl.CERT_NONE`, `CORSMiddleware`), resolved through the file's module-level
+    /// imports; an unimported name is returned as written. `None` for anything else.
+    pub fn dotted_qualname(&self, arg_span: Span) -> Option<String> {
+        let text = self.text(arg_span);
+        if !is_dotted_name(text) {
+            return None;
+        }
+        let (head, rest) = match text.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (text, None),
+        };
+        let base = self
+            .module
+            .imports
+            .iter()
+            .rev()
+            .find(|i| i.function.is_none() && i.bound_name == head)
+            .map_or(head, |i| i.qualname.as_str());
+        Some(match rest {
+            Some(rest) => format!("{base}.{rest}"),
+            None => base.to_string(),
+        })
+    }
+
+    /// Calls evaluated inside `span` (an assignment's value), in source order.
+    pub fn calls_within(&self, span: Span) -> impl Iterator<Item = &Call> {
+        self.module
+            .calls()
+            .filter(move |c| c.span.start >= span.start && c.span.end <= span.end)
+    }
+}
+
+/// `a`, `a.b.c`: identifiers joined by dots.
+pub fn is_dotted_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|part| {
+            part.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+/// The last segment of a dotted name.
+pub fn last_segment(text: &str) -> &str {
+    text.rsplit('.').next().unwrap_or(text)
 }
 
 pub fn is_test_path(path: &Path) -> bool {
@@ -61,4 +129,106 @@ pub fn logger_method(call: &Call) -> Option<&str> {
     let last = receiver.rsplit('.').next().unwrap_or(receiver);
     let last = last.trim_start_matches('_').to_ascii_lowercase();
     matches!(last.as_str(), "logger" | "log").then_some(method)
+}
+
+/// Words that name a development or test environment in a settings module's name.
+const DEV_WORDS: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+];
+
+/// A Django-style settings module: `settings.py`, `settings_*.py`, `*_settings.py`, or any
+/// module of a `settings/` package.
+pub fn is_settings_module(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
+    stem == "settings"
+        || stem.starts_with("settings_")
+        || stem.ends_with("_settings")
+        || path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "settings")
+}
+
+/// A module named for development or tests (`settings/dev.py`, `local_settings.py`,
+/// `settings_test.py`, `dev.py`): one of the `_`/`-`/`.`-separated words of its name is a
+/// development word.
+pub fn is_dev_named(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
+    stem.split(['_', '-', '.'])
+        .any(|word| DEV_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+}
+
+/// Calls that read one environment variable with a default, and the keyword of that
+/// default when it is not the second positional argument.
+pub const ENV_READS: &[&str] = &[
+    "os.environ.get",
+    "os.getenv",
+    "os.environ.setdefault",
+    "decouple.config",
+    "environ.Env.str",
+    "environ.Env.bool",
+];
+
+/// The default of an environment read (`os.environ.get("X", default)`), when `call` is one.
+pub fn env_default(call: &Call) -> Option<&Argument> {
+    let qualname = call.qualname.as_deref()?;
+    if !ENV_READS.contains(&qualname) {
+        return None;
+    }
+    call.keyword("default").or_else(|| call.positional(1))
+}
+
+/// The environment variable's name of an environment read, when it is a literal.
+pub fn env_key(call: &Call) -> Option<&str> {
+    call.positional(0)
+        .or_else(|| call.keyword("key"))
+        .and_then(|a| a.value.as_str())
+}
+
+/// Whether a literal reads as "on": `True`, a non-zero number, `"1"`, `"true"`, `"yes"`,
+/// `"on"` (any case).
+pub fn is_truthy(value: &Literal) -> bool {
+    match value {
+        Literal::Bool(b) => *b,
+        Literal::Int(i) => *i != 0,
+        Literal::Str(s) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on" | "y" | "t"
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_and_dev_names() {
+        assert!(is_settings_module(Path::new("proj/settings.py")));
+        assert!(is_settings_module(Path::new("proj/settings/prod.py")));
+        assert!(is_settings_module(Path::new("proj/prod_settings.py")));
+        assert!(!is_settings_module(Path::new("proj/views.py")));
+        assert!(is_dev_named(Path::new("proj/settings/dev.py")));
+        assert!(is_dev_named(Path::new("proj/settings_local.py")));
+        assert!(is_dev_named(Path::new("proj/settings/development.py")));
+        assert!(!is_dev_named(Path::new("proj/settings/production.py")));
+        assert!(!is_dev_named(Path::new("proj/settings/devops.py")));
+    }
+
+    #[test]
+    fn dotted_names() {
+        assert!(is_dotted_name("ssl.CERT_NONE"));
+        assert!(is_dotted_name("_x"));
+        assert!(!is_dotted_name("a.b()"));
+        assert!(!is_dotted_name("a..b"));
+        assert!(!is_dotted_name("\"x\""));
+    }
 }

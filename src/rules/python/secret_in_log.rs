@@ -1,0 +1,84 @@
+//! PY053 secret-in-log: a logging call (or `print`) passes a value whose name says it is a
+//! secret (`logger.info("login %s %s", user, password)`). Which names are secret is data
+//! (`rules/python/secret-names.toml`); only arguments that are a bare name or attribute
+//! chain are judged, by their last segment.
+
+use super::secret_names::is_secret_name;
+use super::{PythonFile, is_dotted_name, last_segment};
+use crate::diagnostic::Emitter;
+use crate::model::python::{ArgumentKind, Call};
+
+pub const TRIGGERS: &[&str] = &["log", "print"];
+
+const LOG_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+    "msg",
+];
+
+/// Keywords of the standard logging methods that are not logged values.
+const LOGGING_KEYWORDS: &[&str] = &["exc_info", "stack_info", "stacklevel", "extra"];
+
+fn is_logging_call(call: &Call) -> bool {
+    if call.qualname.as_deref() == Some("builtins.print") {
+        return true;
+    }
+    let name = call.qualname.as_deref().unwrap_or(&call.callee_text);
+    let Some((receiver, method)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if !LOG_METHODS.contains(&method) {
+        return false;
+    }
+    receiver == "logging"
+        || receiver.starts_with("logging.")
+        || receiver.starts_with("structlog.")
+        || receiver.starts_with("loguru.")
+        || last_segment(receiver).to_ascii_lowercase().contains("log")
+}
+
+pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() {
+        return;
+    }
+    for call in file.module.calls().filter(|c| is_logging_call(c)) {
+        for arg in &call.arguments {
+            if arg.kind != ArgumentKind::Positional && arg.kind != ArgumentKind::Keyword {
+                continue;
+            }
+            if let Some(keyword) = &arg.keyword {
+                if LOGGING_KEYWORDS.contains(&keyword.as_str()) {
+                    continue;
+                }
+                if is_secret_name(keyword) {
+                    out.report(
+                        arg.span,
+                        format!("`{}` logs a value named `{keyword}`", call.callee_text),
+                    )
+                    .help("log that the secret is set (or a masked form), never its value");
+                    continue;
+                }
+            }
+            let text = file.text(arg.value_span);
+            if is_dotted_name(text) && is_secret_name(last_segment(text)) {
+                let sink = if call.qualname.as_deref() == Some("builtins.print") {
+                    "the output"
+                } else {
+                    "the log"
+                };
+                out.report(
+                    arg.value_span,
+                    format!("`{}` writes `{text}` to {sink}", call.callee_text),
+                )
+                .help("log that the secret is set (or a masked form), never its value");
+            }
+        }
+    }
+}

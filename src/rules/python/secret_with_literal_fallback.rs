@@ -1,0 +1,49 @@
+//! PY093 secret-with-literal-fallback: a secret read from the environment falls back to a
+//! value written in the source (`SECRET_KEY = os.environ.get("SECRET_KEY", "dev-key")`),
+//! so a deployment that forgets the variable runs with a published secret instead of
+//! failing.
+
+use super::secret_names::is_secret_name;
+use super::{PythonFile, env_default, env_key, is_dev_named};
+use crate::diagnostic::Emitter;
+use crate::model::python::{AssignTarget, Literal};
+
+pub const TRIGGERS: &[&str] = &["environ", "getenv", "config("];
+
+pub fn check(file: &PythonFile, out: &mut Emitter) {
+    if file.is_test() || is_dev_named(&file.source.path) {
+        return;
+    }
+    let module = file.module;
+    for (index, call) in module.calls().enumerate() {
+        let Some(default) = env_default(call) else {
+            continue;
+        };
+        let Literal::Str(value) = &default.value else {
+            continue;
+        };
+        if value.trim().is_empty() {
+            continue;
+        }
+        let key = env_key(call).filter(|k| is_secret_name(k));
+        let target = module
+            .assignments
+            .iter()
+            .find(|a| a.value_call.is_some_and(|id| id.0 == index))
+            .and_then(|a| match &a.target {
+                AssignTarget::Name(name) => Some(name.as_str()),
+                AssignTarget::Attribute { attr, .. } => Some(attr.as_str()),
+                AssignTarget::Subscript { key, .. } => key.as_str(),
+            })
+            .filter(|name| is_secret_name(name));
+        let Some(name) = key.or(target) else {
+            continue;
+        };
+        out.report(
+            default.span,
+            format!("`{name}` falls back to a literal when the environment does not set it"),
+        )
+        .secret(default.value_span)
+        .help("read it without a default (`os.environ[\"...\"]`) so a missing secret fails at startup");
+    }
+}
