@@ -45,6 +45,10 @@ pub struct PythonOptions {
     /// `{ names = [...], keyword = "timeout", position = 1, flag = "missing" }`.
     #[serde(default)]
     pub extend_timeout_calls: Vec<crate::rules::python::timeout_table::TimeoutEntry>,
+    /// More client constructors that take a timeout (PY003: database, cache and queue
+    /// clients), in the same form.
+    #[serde(default)]
+    pub extend_client_timeout_calls: Vec<crate::rules::python::timeout_table::TimeoutEntry>,
 }
 
 impl PythonOptions {
@@ -54,6 +58,7 @@ impl PythonOptions {
         let names = self.extend_blocking_calls.iter().chain(
             self.extend_timeout_calls
                 .iter()
+                .chain(&self.extend_client_timeout_calls)
                 .flat_map(|entry| entry.names.iter()),
         );
         let mut words: Vec<String> = names

@@ -570,12 +570,12 @@ fn python_options_extend_the_blocking_and_timeout_tables() {
     write(
         dir.path(),
         "svc/client.py",
-        "from ourhttp import fetch\nimport vendor_sdk\n\ndef sync(u):\n    return fetch(u)\n\ndef fine(u):\n    return fetch(u, deadline=3)\n\nasync def handler(u):\n    vendor_sdk.call(u)\n",
+        "from ourhttp import fetch\nimport vendor_sdk\n\ndef sync(u):\n    return fetch(u)\n\ndef fine(u):\n    return fetch(u, deadline=3)\n\nasync def handler(u):\n    vendor_sdk.call(u)\n\nimport ourdb\nconn = ourdb.connect(\"db\")\n",
     );
     let run = |dir: &Path| {
         stdout_of(prodlint().current_dir(dir).args([
             "--select",
-            "PY001,PY040",
+            "PY001,PY003,PY040",
             "--format",
             "concise",
         ]))
@@ -584,9 +584,13 @@ fn python_options_extend_the_blocking_and_timeout_tables() {
     write(
         dir.path(),
         "prodlint.toml",
-        "[python]\nextend-blocking-calls = [\"vendor_sdk.call\"]\nextend-timeout-calls = [{ names = [\"ourhttp.fetch\"], keyword = \"deadline\" }]\n",
+        "[python]\nextend-blocking-calls = [\"vendor_sdk.call\"]\nextend-timeout-calls = [{ names = [\"ourhttp.fetch\"], keyword = \"deadline\" }]\nextend-client-timeout-calls = [{ names = [\"ourdb.connect\"], keyword = \"connect_timeout\" }]\n",
     );
     let out = run(dir.path());
+    assert!(
+        out.contains("client.py:14:") && out.contains("PY003"),
+        "{out}"
+    );
     assert!(
         out.contains("client.py:5:") && out.contains("PY001"),
         "{out}"
@@ -596,7 +600,7 @@ fn python_options_extend_the_blocking_and_timeout_tables() {
         out.contains("client.py:11:") && out.contains("PY040"),
         "{out}"
     );
-    assert_eq!(out.lines().count(), 2, "{out}");
+    assert_eq!(out.lines().count(), 3, "{out}");
     // Unknown keys are errors, in [python] and in a table entry.
     write(
         dir.path(),

@@ -1,6 +1,7 @@
 //! PY003 client-without-timeout: Redis, PostgreSQL and RabbitMQ clients whose defaults
-//! wait forever. The table is data (`rules/python/client-timeouts.toml`), checked by the
-//! shared timeout checker.
+//! wait forever. The table is data (`rules/python/client-timeouts.toml`, extended by
+//! `[python] extend-client-timeout-calls` in the config), checked by the shared timeout
+//! checker.
 
 use super::PythonFile;
 use super::timeout_table::{self, TimeoutEntry};
@@ -21,6 +22,14 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         return;
     }
     timeout_table::check(file, table(), |_| true, None, out);
+    // The user's own clients (`[python] extend-client-timeout-calls`).
+    timeout_table::check(
+        file,
+        &file.options.extend_client_timeout_calls,
+        |_| true,
+        None,
+        out,
+    );
 }
 
 #[cfg(test)]
