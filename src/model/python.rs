@@ -215,6 +215,9 @@ pub struct Function {
     pub decorators: Vec<Decorator>,
     /// For a method, the class whose body defines it.
     pub class: Option<ClassId>,
+    /// The body does nothing: only a docstring, `pass`, `...` or a bare `return`
+    /// (`def downgrade(): pass`). Always false for lambdas.
+    pub body_is_trivial: bool,
 }
 
 /// A `class` definition.
@@ -1892,6 +1895,10 @@ impl<'a> Builder<'a> {
             && node
                 .child(0)
                 .is_some_and(|first| first.kind_id() == g.async_keyword);
+        let body_is_trivial = !is_lambda
+            && node
+                .child_by_field_id(g.f_body)
+                .is_some_and(|body| self.is_trivial_block(body, true));
         self.functions.push(Function {
             name: name.to_owned(),
             name_span,
@@ -1902,6 +1909,7 @@ impl<'a> Builder<'a> {
             parent: self.ctx.function,
             decorators,
             class: self.ctx.class.filter(|_| self.ctx.in_class),
+            body_is_trivial,
         });
         let scope = self.new_scope(ScopeKind::Function, self.ctx.scope);
         if let Some(parameters) = node.child_by_field_id(g.f_parameters) {
@@ -2079,7 +2087,7 @@ impl<'a> Builder<'a> {
         if let Some(alias) = alias {
             self.bind_pattern_unknown(alias, self.ctx.scope, alias.end_byte());
         }
-        let body_is_trivial = body.is_some_and(|body| self.is_trivial_block(body));
+        let body_is_trivial = body.is_some_and(|body| self.is_trivial_block(body, false));
         let keyword = keyword.unwrap_or(node);
         let function = self.ctx.function;
         self.handlers.push(ExceptHandler {
@@ -2109,8 +2117,9 @@ impl<'a> Builder<'a> {
         self.ctx.in_try = None;
     }
 
-    /// A block made only of `pass`, `...`, `continue` and bare `return` statements.
-    fn is_trivial_block(&mut self, body: Node<'a>) -> bool {
+    /// A block made only of `pass`, `...`, `continue` and bare `return` statements (and,
+    /// with `docstring`, a leading string: a function's documentation).
+    fn is_trivial_block(&mut self, body: Node<'a>, docstring: bool) -> bool {
         let g = self.g;
         let children = self.children(body, true);
         let mut statements = 0;
@@ -2121,7 +2130,15 @@ impl<'a> Builder<'a> {
                 continue;
             }
             statements += 1;
-            let ok = kind == g.pass_statement
+            let is_docstring = docstring
+                && statements == 1
+                && kind == g.expression_statement
+                && statement.named_child_count() == 1
+                && statement
+                    .named_child(0)
+                    .is_some_and(|e| e.kind_id() == g.string);
+            let ok = is_docstring
+                || kind == g.pass_statement
                 || kind == g.continue_statement
                 || (kind == g.return_statement
                     && (0..statement.named_child_count() as u32)
@@ -4048,5 +4065,27 @@ def fetch():
         assert_eq!(m.syntax_error, None);
         let m = model(")))(((\n\0\u{feff}é = = =\n");
         assert!(m.syntax_error.is_some());
+    }
+
+    #[test]
+    fn trivial_function_bodies() {
+        let module = model(
+            "def a():\n    pass\n\ndef b():\n    \"\"\"Docs.\"\"\"\n    ...\n\ndef c():\n    return\n\ndef d():\n    op.drop_table('x')\n\nf = lambda: None\n",
+        );
+        let trivial: Vec<(&str, bool)> = module
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), f.body_is_trivial))
+            .collect();
+        assert_eq!(
+            trivial,
+            [
+                ("a", true),
+                ("b", true),
+                ("c", true),
+                ("d", false),
+                ("<lambda>", false)
+            ]
+        );
     }
 }

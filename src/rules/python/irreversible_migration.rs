@@ -3,7 +3,7 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
-use crate::model::python::{Function, Literal};
+use crate::model::python::Literal;
 
 pub const TRIGGERS: &[&str] = &["RunPython", "RunSQL", "downgrade"];
 
@@ -52,7 +52,7 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             if function.name == "downgrade"
                 && function.parent.is_none()
                 && !function.is_method
-                && body_is_empty(file, function)
+                && function.body_is_trivial
             {
                 out.report(
                     function.name_span,
@@ -70,37 +70,4 @@ fn help(keyword: &str) -> String {
     } else {
         "pass `reverse_sql=` (`migrations.RunSQL.noop` when there is nothing to undo)".into()
     }
-}
-
-/// Whether a function's body is only `pass` / `...` (comments and a docstring aside). The
-/// model has no statements, so this reads the body's text after the header's `:`.
-fn body_is_empty(file: &PythonFile, function: &Function) -> bool {
-    let text = file.text(function.span);
-    let mut depth = 0usize;
-    let mut header_end = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ':' if depth == 0 => {
-                header_end = Some(i + 1);
-                break;
-            }
-            _ => {}
-        }
-    }
-    let Some(start) = header_end else {
-        return false;
-    };
-    text[start..]
-        .split(['\n', ';'])
-        .map(|line| line.split('#').next().unwrap_or("").trim())
-        .filter(|line| !line.is_empty())
-        .all(|line| {
-            line == "pass"
-                || line == "..."
-                || (line.len() >= 2
-                    && (line.starts_with('"') || line.starts_with('\''))
-                    && line.ends_with(line.chars().next().unwrap_or('"')))
-        })
 }
