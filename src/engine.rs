@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
+use crate::gate::{Gate, GateSet};
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
 use crate::lang::shell::Word;
@@ -22,7 +23,6 @@ use crate::rules::python::PythonFile;
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -39,50 +39,57 @@ pub struct FileOutcome {
     /// A note for the user (skipped file, unreadable file).
     pub note: Option<String>,
     pub checked: bool,
+    /// The file was parsed (some rule's trigger gate, or a project rule's facts, wanted it).
+    pub parsed: bool,
 }
 
-/// The enabled rules that look at one kind of file, and the keyword gate in front of them.
-#[derive(Default)]
+/// The enabled rules that look at one kind of file, and their trigger gates.
 struct KindPlan {
     rules: Vec<usize>,
-    /// None: some rule needs no trigger, so the file is always parsed.
-    gate: Option<AhoCorasick>,
+    gates: GateSet,
 }
 
 impl KindPlan {
-    /// A plan without a keyword gate: every file of the kind is parsed when any rule
-    /// applies (shell scripts, whose facts project rules need whatever they contain).
-    fn ungated(rules: Vec<usize>) -> Self {
-        KindPlan { rules, gate: None }
-    }
-
     fn new(rules: Vec<usize>) -> Self {
-        Self::with_extra_triggers(rules, &[])
+        Self::build(rules, &[], false)
     }
 
-    /// A plan whose gate also opens on `extra` (words from the user's configuration).
-    fn with_extra_triggers(rules: Vec<usize>, extra: &[String]) -> Self {
+    /// `extra` literals (from the user's configuration) open every rule of the plan;
+    /// `case_insensitive` for Dockerfiles, whose instructions may be written in any case.
+    fn build(rules: Vec<usize>, extra: &[String], case_insensitive: bool) -> Self {
         let registry = registry();
-        let ungated = rules.iter().any(|&i| registry.rules[i].triggers.is_empty());
-        let gate = if ungated || rules.is_empty() {
-            None
-        } else {
-            let words: Vec<&str> = rules
-                .iter()
-                .flat_map(|&i| registry.rules[i].triggers.iter().copied())
-                .chain(extra.iter().map(String::as_str))
-                .collect();
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(words)
-                .ok()
-        };
-        KindPlan { rules, gate }
+        let gates = rules.iter().map(|&i| registry.rules[i].gate).collect();
+        KindPlan {
+            gates: GateSet::new(gates, extra, case_insensitive),
+            rules,
+        }
     }
 
-    /// Could any rule of this plan fire on `text`? (False when no trigger is present.)
-    fn wants(&self, text: &str) -> bool {
-        !self.rules.is_empty() && self.gate.as_ref().is_none_or(|g| g.is_match(text))
+    /// The rules whose gate passes on `text`: the only ones worth parsing the file for.
+    fn active(&self, text: &str) -> Active {
+        if self.rules.is_empty() {
+            return Active::default();
+        }
+        Active {
+            rules: self
+                .gates
+                .passing(text)
+                .into_iter()
+                .map(|i| self.rules[i])
+                .collect(),
+        }
+    }
+}
+
+/// The rules of a kind that may fire on one file (their gates passed).
+#[derive(Default)]
+struct Active {
+    rules: Vec<usize>,
+}
+
+impl Active {
+    fn is_empty(&self) -> bool {
+        self.rules.is_empty()
     }
 
     fn checks(&self) -> impl Iterator<Item = (&'static str, Check)> + '_ {
@@ -93,10 +100,19 @@ impl KindPlan {
     }
 }
 
+/// What Python files must contain for their facts to matter to a project rule: a dev
+/// server start needs an app object (`Flask(`) or uvicorn (SV006); DP003 reads app routes.
+/// gunicorn config modules are read by name, whatever they contain.
+const PYTHON_FACT_GATE: Gate = Gate::Any(&["Flask(", "uvicorn", "FastAPI(", "Quart("]);
+
 /// The per-run plan: for each kind of file, the rules that apply to it.
 pub struct Plan {
     text: KindPlan,
     python: KindPlan,
+    /// Server rules, which look at Python files that configure a server: gunicorn config
+    /// modules and `uvicorn.run(...)` calls.
+    python_servers: Vec<usize>,
+    python_facts: GateSet,
     rust: KindPlan,
     dockerfile: KindPlan,
     kubernetes: KindPlan,
@@ -109,48 +125,36 @@ pub struct Plan {
 impl Plan {
     pub fn new(settings: &Settings) -> Plan {
         let registry = registry();
-        // A rule with a project part is run (and gates) wherever facts are collected.
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
             settings
                 .enabled
                 .iter()
                 .copied()
-                .filter(|&i| {
-                    let rule = &registry.rules[i];
-                    applies(&rule.check) || rule.uses_facts()
-                })
+                .filter(|&i| applies(&registry.rules[i].check))
                 .collect()
         };
+        let container = |c: &Check| matches!(c, Check::Container(_) | Check::Server(_));
         Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
-            python: KindPlan::with_extra_triggers(
-                enabled(&|c| matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_))),
+            python: KindPlan::build(
+                enabled(&|c| matches!(c, Check::Python(_))),
                 &settings.python.trigger_words(),
+                false,
             ),
+            python_servers: enabled(&|c| matches!(c, Check::Server(_))),
+            python_facts: GateSet::new(vec![PYTHON_FACT_GATE], &[], false),
             rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
-            dockerfile: KindPlan::new(enabled(&|c| {
-                matches!(
-                    c,
-                    Check::Dockerfile(_)
-                        | Check::Container(_)
-                        | Check::Server(_)
-                        | Check::Project(_)
-                )
-            })),
+            dockerfile: KindPlan::build(
+                enabled(&|c| matches!(c, Check::Dockerfile(_)) || container(c)),
+                &[],
+                true,
+            ),
             kubernetes: KindPlan::new(enabled(&|c| {
-                matches!(
-                    c,
-                    Check::Container(_) | Check::Manifest(_) | Check::Server(_) | Check::Project(_)
-                )
+                matches!(c, Check::Manifest(_)) || container(c)
             })),
-            compose: KindPlan::new(enabled(&|c| {
-                matches!(
-                    c,
-                    Check::Container(_) | Check::Server(_) | Check::Project(_)
-                )
-            })),
+            compose: KindPlan::new(enabled(&container)),
             procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
-            scripts: KindPlan::ungated(enabled(&|c| matches!(c, Check::Server(_)))),
+            scripts: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
             project: settings
                 .enabled
                 .iter()
@@ -162,6 +166,26 @@ impl Plan {
 
     fn collects_facts(&self) -> bool {
         !self.project.is_empty()
+    }
+
+    /// Should a file of `kind` be parsed although no rule's gate passed, for the facts
+    /// project rules read? Configuration and deployment files are small and always read;
+    /// a Python module only when it can hold a fact (see `PYTHON_FACT_GATE`).
+    fn wants_facts(&self, kind: ArtifactKind, file: &SourceFile) -> bool {
+        if !self.collects_facts() {
+            return false;
+        }
+        match kind {
+            ArtifactKind::Python => {
+                is_gunicorn_config(&file.path) || !self.python_facts.passing(&file.text).is_empty()
+            }
+            ArtifactKind::Dockerfile
+            | ArtifactKind::Kubernetes
+            | ArtifactKind::Compose
+            | ArtifactKind::Procfile
+            | ArtifactKind::ShellScript => true,
+            _ => false,
+        }
     }
 }
 
@@ -227,34 +251,55 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             facts.gunicorn_conf = Some(GunicornConf::default());
         }
     }
-    if plan.text.wants(&file.text) {
-        for (id, check) in plan.text.checks() {
-            if let Check::Text(check) = check {
-                check(&file, &mut Emitter::new(&mut findings, id));
-            }
+    for (id, check) in plan.text.active(&file.text).checks() {
+        if let Check::Text(check) = check {
+            check(&file, &mut Emitter::new(&mut findings, id));
         }
     }
-    match kind {
-        ArtifactKind::Python if plan.python.wants(&file.text) => {
-            check_python(&file, settings, plan, worker, &mut findings, &mut facts);
+    let kind_plan = match kind {
+        ArtifactKind::Python => Some(&plan.python),
+        ArtifactKind::Rust => Some(&plan.rust),
+        ArtifactKind::Dockerfile => Some(&plan.dockerfile),
+        ArtifactKind::Kubernetes => Some(&plan.kubernetes),
+        ArtifactKind::Compose => Some(&plan.compose),
+        ArtifactKind::Procfile => Some(&plan.procfile),
+        ArtifactKind::ShellScript => Some(&plan.scripts),
+        _ => None,
+    };
+    let mut active = kind_plan.map(|p| p.active(&file.text)).unwrap_or_default();
+    if kind == ArtifactKind::Python
+        && (is_gunicorn_config(&file.path) || file.text.contains("uvicorn"))
+    {
+        active.rules.extend(&plan.python_servers);
+    }
+    let parsed = !active.is_empty() || plan.wants_facts(kind, &file);
+    if parsed {
+        match kind {
+            ArtifactKind::Python => check_python(
+                &file,
+                settings,
+                plan,
+                &active,
+                worker,
+                &mut findings,
+                &mut facts,
+            ),
+            ArtifactKind::Rust => check_rust(&file, &active, &mut findings),
+            ArtifactKind::Dockerfile => {
+                check_dockerfile(&file, plan, &active, &mut findings, &mut facts)
+            }
+            ArtifactKind::Kubernetes => {
+                check_kubernetes(&file, plan, &active, &mut findings, &mut facts)
+            }
+            ArtifactKind::Compose => check_compose(&file, &active, &mut findings, &mut facts),
+            ArtifactKind::Procfile => {
+                check_procfile(&file, plan, &active, &mut findings, &mut facts)
+            }
+            ArtifactKind::ShellScript => {
+                check_script(&file, plan, &active, &mut findings, &mut facts)
+            }
+            _ => {}
         }
-        ArtifactKind::Rust if plan.rust.wants(&file.text) => check_rust(&file, plan, &mut findings),
-        ArtifactKind::Dockerfile if plan.dockerfile.wants(&file.text) => {
-            check_dockerfile(&file, plan, &mut findings, &mut facts);
-        }
-        ArtifactKind::Kubernetes if plan.kubernetes.wants(&file.text) => {
-            check_kubernetes(&file, plan, &mut findings, &mut facts);
-        }
-        ArtifactKind::Compose if plan.compose.wants(&file.text) => {
-            check_compose(&file, plan, &mut findings, &mut facts);
-        }
-        ArtifactKind::Procfile if plan.procfile.wants(&file.text) => {
-            check_procfile(&file, plan, &mut findings, &mut facts);
-        }
-        ArtifactKind::ShellScript if plan.scripts.wants(&file.text) => {
-            check_script(&file, plan, &mut findings, &mut facts);
-        }
-        _ => {}
     }
 
     let (suppressions, bad) = Suppressions::scan(&file, kind.comment_leader());
@@ -282,6 +327,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         facts,
         note: None,
         checked: true,
+        parsed,
     }
 }
 
@@ -289,6 +335,7 @@ fn check_python(
     file: &SourceFile,
     settings: &Settings,
     plan: &Plan,
+    active: &Active,
     worker: &mut Worker,
     findings: &mut Findings,
     facts: &mut FileFacts,
@@ -327,7 +374,7 @@ fn check_python(
         }
         servers.push(conf);
     }
-    for (id, check) in plan.python.checks() {
+    for (id, check) in active.checks() {
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
             Check::Server(check) => {
@@ -375,7 +422,7 @@ fn dev_server_starts(file: &SourceFile, module: &Module) -> Vec<DevServerStart> 
         .collect()
 }
 
-fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
+fn check_rust(file: &SourceFile, active: &Active, findings: &mut Findings) {
     let mut model = match crate::model::rust::parse_and_build(&file.text) {
         Ok(model) => model,
         Err((span, message)) => {
@@ -391,7 +438,7 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
     if is_rust_test_file(&file.path) {
         model.mark_as_test_file();
     }
-    for (id, check) in plan.rust.checks() {
+    for (id, check) in active.checks() {
         if let Check::Rust(check) = check {
             check(&model, &mut Emitter::new(findings, id));
         }
@@ -401,6 +448,7 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
 fn check_dockerfile(
     file: &SourceFile,
     plan: &Plan,
+    active: &Active,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
@@ -417,12 +465,12 @@ fn check_dockerfile(
         crate::model::dockerfile::final_stage_container(&dockerfile)
             .into_iter()
             .collect();
-    for (id, check) in plan.dockerfile.checks() {
+    for (id, check) in active.checks() {
         if let Check::Dockerfile(check) = check {
             check(&dockerfile, &mut Emitter::new(findings, id));
         }
     }
-    check_containers(file, &containers, &plan.dockerfile, findings, facts);
+    check_containers(file, &containers, active, findings, facts);
     if plan.collects_facts() {
         let base_dir = base_dir(file);
         if let Some((script, anchor)) = crate::model::dockerfile::main_process_script(&dockerfile) {
@@ -470,7 +518,13 @@ fn base_dir(file: &SourceFile) -> String {
 }
 
 /// A Procfile: `name: command` lines, each a shell command line.
-fn check_procfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_procfile(
+    file: &SourceFile,
+    plan: &Plan,
+    active: &Active,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let mut servers = Vec::new();
     let mut offset = 0;
     for line in file.text.split_inclusive('\n') {
@@ -499,7 +553,7 @@ fn check_procfile(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts
             }
         }
     }
-    run_server_checks(&servers, &plan.procfile, findings);
+    run_server_checks(&servers, active, findings);
     if plan.collects_facts() {
         let base_dir = base_dir(file);
         facts.gunicorn_runs.extend(
@@ -547,7 +601,13 @@ fn is_start_script(path: &Path) -> bool {
 
 /// A shell script: its commands, the servers they start and whether the last process
 /// gets the container's signals.
-fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_script(
+    file: &SourceFile,
+    plan: &Plan,
+    active: &Active,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let commands: Vec<Vec<Word>> = crate::lang::shell::split_commands(&file.text, 0)
         .into_iter()
         .map(|mut words| {
@@ -570,7 +630,7 @@ fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: 
         settings.context = ServerContext::Container;
     }
     let mut raw: Findings = Vec::new();
-    run_server_checks(&servers, &plan.scripts, &mut raw);
+    run_server_checks(&servers, active, &mut raw);
     let start_script = is_start_script(&file.path);
     let mut deferred = Vec::new();
     for (id, finding) in raw {
@@ -643,8 +703,8 @@ fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: 
     }
 }
 
-fn run_server_checks(servers: &[ServerSettings], plan: &KindPlan, findings: &mut Findings) {
-    for (id, check) in plan.checks() {
+fn run_server_checks(servers: &[ServerSettings], active: &Active, findings: &mut Findings) {
+    for (id, check) in active.checks() {
         if let Check::Server(check) = check {
             for settings in servers {
                 check(settings, &mut Emitter::new(findings, id));
@@ -672,6 +732,7 @@ fn gunicorn_run(
 fn check_kubernetes(
     file: &SourceFile,
     plan: &Plan,
+    active: &Active,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
@@ -688,13 +749,13 @@ fn check_kubernetes(
         );
     }
     let manifest = crate::model::kubernetes::Manifest::new(&stream, &file.text);
-    for (id, check) in plan.kubernetes.checks() {
+    for (id, check) in active.checks() {
         if let Check::Manifest(check) = check {
             check(&manifest, &mut Emitter::new(findings, id));
         }
     }
     let containers = &manifest.containers;
-    check_containers(file, containers, &plan.kubernetes, findings, facts);
+    check_containers(file, containers, active, findings, facts);
     if plan.collects_facts() {
         facts.kubernetes = manifest.facts(file);
         facts.kubernetes_probes = containers
@@ -725,7 +786,12 @@ fn check_kubernetes(
     }
 }
 
-fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: &mut FileFacts) {
+fn check_compose(
+    file: &SourceFile,
+    active: &Active,
+    findings: &mut Findings,
+    facts: &mut FileFacts,
+) {
     let stream = crate::lang::yaml::parse(&file.text);
     if let Some((span, message)) = &stream.error {
         parse_error(
@@ -736,7 +802,7 @@ fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts:
         );
     }
     let containers = crate::model::compose::services(&stream, &file.text);
-    check_containers(file, &containers, &plan.compose, findings, facts);
+    check_containers(file, &containers, active, findings, facts);
 }
 
 /// The rules shared by every source of containers: container rules, server settings
@@ -744,7 +810,7 @@ fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts:
 fn check_containers(
     file: &SourceFile,
     containers: &[ContainerSpec],
-    plan: &KindPlan,
+    active: &Active,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
@@ -781,7 +847,7 @@ fn check_containers(
         }
         invocations.extend(spec_invocations);
     }
-    for (id, check) in plan.checks() {
+    for (id, check) in active.checks() {
         match check {
             Check::Container(check) => {
                 for spec in containers {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod gate;
 pub mod kind;
 pub mod lang;
 pub mod model;
@@ -28,6 +29,8 @@ pub struct Report {
     /// Sorted by (path, line, column, rule, message): identical for any thread count.
     pub diagnostics: Vec<Diagnostic>,
     pub files_checked: usize,
+    /// Files that were parsed: the others held none of the enabled rules' trigger words.
+    pub files_parsed: usize,
     /// Things the user should know that are not findings (skipped files).
     pub notes: Vec<String>,
     pub elapsed: Duration,
@@ -75,9 +78,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut files_checked = 0;
+    let mut files_parsed = 0;
     let mut facts = model::facts::ProjectFacts::default();
     for outcome in outcomes {
         files_checked += usize::from(outcome.checked);
+        files_parsed += usize::from(outcome.parsed);
         notes.extend(outcome.note);
         diagnostics.extend(outcome.diagnostics);
         facts.files.extend(outcome.facts);
@@ -88,6 +93,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     Ok(Report {
         diagnostics,
         files_checked,
+        files_parsed,
         notes,
         elapsed: started.elapsed(),
     })

@@ -135,8 +135,9 @@ pub fn summary(report: &Report) -> String {
         )
     };
     format!(
-        "Checked {} in {:.2}s: {findings}.",
+        "Checked {} ({} parsed) in {:.2}s: {findings}.",
         plural(report.files_checked, "file"),
+        report.files_parsed,
         report.elapsed.as_secs_f64()
     )
 }

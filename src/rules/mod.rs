@@ -16,6 +16,7 @@ pub mod server;
 pub use meta::RuleMeta;
 
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::lang::dockerfile::Dockerfile;
 use crate::model::container::ContainerSpec;
 use crate::model::facts::ProjectFacts;
@@ -54,9 +55,10 @@ pub type ProjectCheck = fn(&ProjectFacts, &mut project::ProjectEmitter);
 /// A registered rule.
 pub struct Rule {
     pub meta: RuleMeta,
-    /// Keywords (ASCII case-insensitive) of which a file must contain at least one for the
-    /// rule to possibly fire. Empty: the rule needs no gate (it always runs when enabled).
-    pub triggers: &'static [&'static str],
+    /// What a file must contain for the rule to possibly fire (see `gate`): a rule's
+    /// `TRIGGERS` list (any of these words, case-sensitive; Dockerfiles ignore case) or
+    /// a richer `Gate`. An empty list: no gate, the rule runs on every file of its kind.
+    pub gate: Gate,
     pub check: Check,
     /// A second, project-stage part of a file rule (DF001 reads the entrypoint script
     /// a Dockerfile runs; SV004 judges gunicorn's default bind with its config module).
@@ -71,10 +73,27 @@ impl Rule {
     }
 }
 
+/// A rule's `TRIGGERS`: a plain list of words (any of them) or a `Gate`.
+pub trait IntoGate {
+    fn into_gate(self) -> Gate;
+}
+
+impl IntoGate for &'static [&'static str] {
+    fn into_gate(self) -> Gate {
+        Gate::Any(self)
+    }
+}
+
+impl IntoGate for Gate {
+    fn into_gate(self) -> Gate {
+        self
+    }
+}
+
 struct RuleDef {
     doc_path: &'static str,
     doc: &'static str,
-    triggers: &'static [&'static str],
+    gate: Gate,
     check: Check,
     project: Option<ProjectCheck>,
 }
@@ -84,7 +103,7 @@ macro_rules! rule {
         RuleDef {
             doc_path: $doc,
             doc: include_str!(concat!("../../rules/", $doc)),
-            triggers: $triggers,
+            gate: IntoGate::into_gate($triggers),
             check: $check,
             project: None,
         }
@@ -93,7 +112,7 @@ macro_rules! rule {
         RuleDef {
             doc_path: $doc,
             doc: include_str!(concat!("../../rules/", $doc)),
-            triggers: $triggers,
+            gate: IntoGate::into_gate($triggers),
             check: $check,
             project: Some($project),
         }
@@ -103,8 +122,12 @@ macro_rules! rule {
 /// Every rule prodlint has, in id order.
 fn definitions() -> Vec<RuleDef> {
     vec![
-        rule!("meta/PL001-parse-error.md", &[], Check::Engine),
-        rule!("meta/PL002-invalid-suppression.md", &[], Check::Engine),
+        rule!("meta/PL001-parse-error.md", Gate::Any(&[]), Check::Engine),
+        rule!(
+            "meta/PL002-invalid-suppression.md",
+            Gate::Any(&[]),
+            Check::Engine
+        ),
         rule!(
             "deploy/DP001-missing-readiness-probe.md",
             deploy::missing_readiness_probe::TRIGGERS,
@@ -440,7 +463,7 @@ pub fn registry() -> &'static Registry {
             .map(|def| Rule {
                 // A malformed doc is a build-time mistake caught by the test suite.
                 meta: meta::parse_doc(def.doc_path, def.doc).unwrap_or_else(|e| panic!("{e}")),
-                triggers: def.triggers,
+                gate: def.gate,
                 check: def.check,
                 project: def.project,
             })

@@ -15,7 +15,7 @@ pub const TRIGGERS: &[&str] = &[
     "http.server",
     "cargo",
     "reload",
-    "debug",
+    "DEBUG",
     "FLASK_ENV",
 ];
 

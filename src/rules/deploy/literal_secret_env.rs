@@ -8,12 +8,26 @@ use crate::rules::secrets::secret_names::is_literal_secret;
 
 pub const TRIGGERS: &[&str] = &[
     "pass",
+    "Pass",
+    "PASS",
     "pwd",
+    "Pwd",
+    "PWD",
     "secret",
+    "Secret",
+    "SECRET",
     "token",
+    "Token",
+    "TOKEN",
     "key",
+    "Key",
+    "KEY",
     "credential",
+    "Credential",
+    "CREDENTIAL",
     "auth",
+    "Auth",
+    "AUTH",
 ];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {

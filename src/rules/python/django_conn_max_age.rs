@@ -6,7 +6,7 @@ use super::PythonFile;
 use crate::diagnostic::Emitter;
 use crate::model::python::{AssignTarget, Literal};
 
-pub const TRIGGERS: &[&str] = &["conn_max_age"];
+pub const TRIGGERS: &[&str] = &["CONN_MAX_AGE", "conn_max_age"];
 
 const DJ_DATABASE_URL: &[&str] = &["dj_database_url.config", "dj_database_url.parse"];
 

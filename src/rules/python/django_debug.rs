@@ -4,9 +4,14 @@
 
 use super::{PythonFile, env_default, is_dev_named, is_settings_module, is_truthy};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
 
-pub const TRIGGERS: &[&str] = &["DEBUG"];
+/// A module-level `DEBUG =` (or `DEBUG: bool =`) assignment.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["DEBUG"],
+    pattern: r"(?m)^DEBUG\s*[:=]",
+};
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let path = &file.source.path;

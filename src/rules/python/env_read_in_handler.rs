@@ -3,8 +3,10 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 
-pub const TRIGGERS: &[&str] = &["environ", "getenv"];
+/// An environment read and something that makes a function a handler.
+pub const TRIGGERS: Gate = Gate::Every(&[Gate::Any(&["environ", "getenv"]), super::HANDLER_GATE]);
 
 const ENV_CALLS: &[&str] = &[
     "os.getenv",

@@ -3,9 +3,10 @@
 
 use super::{PythonFile, logger_method};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::HandlerId;
 
-pub const TRIGGERS: &[&str] = &[".error", ".critical"];
+pub const TRIGGERS: Gate = Gate::All(&[&[".error(", ".critical("], &["except"]]);
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if file.is_test() {

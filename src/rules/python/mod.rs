@@ -1,6 +1,15 @@
 //! Python rules: small functions over one file's `python::Module`, which has already
 //! resolved every call and assignment target through the file's imports.
 
+/// The words that make an identifier secret-looking, as a regex alternation for trigger
+/// gates (case-insensitive there; the classifier itself is `secret-names.toml`): PY053 and
+/// PY093 need one near a log call or an environment read.
+macro_rules! secret_words {
+    () => {
+        r"pass(?:wd|word|phrase)|pwd|secret|token|api_?key|authorization|credential|ssn|cvv|cvc|(?:private|access|auth|signing|encryption|master)_?key|credit_?card|(?:card|account)_?number"
+    };
+}
+
 pub mod asgi_debug;
 pub mod blocking_call_in_async;
 pub mod client_without_timeout;
@@ -30,9 +39,23 @@ pub mod unbounded_queue;
 pub mod wildcard_allowed_hosts;
 
 use crate::config::PythonOptions;
+use crate::gate::Gate;
 use crate::model::python::{Argument, Call, Literal, Module};
 use crate::source::{SourceFile, Span};
 use std::path::Path;
+
+/// Something in the file that can make a function a request handler: a route decorator
+/// (`@app.get(`, `@bp.route(`), a view decorator or base class, a task decorator. Rules
+/// about code inside handlers (PY052, PY070, PY092) need one (see `rules/python/handlers.toml`).
+pub const HANDLER_GATE: Gate = Gate::Either(&[
+    Gate::Any(&[
+        "View", "Resource", "Endpoint", "api_view", "require_", "task", "actor",
+    ]),
+    Gate::Regex {
+        literals: &["@"],
+        pattern: r"@[\w.]+\.(?:route|get|post|put|patch|delete|head|options|api_route|websocket|api_operation)\(",
+    },
+]);
 
 /// What a Python rule sees: the model and the file it was built from.
 pub struct PythonFile<'a> {
@@ -230,5 +253,38 @@ mod tests {
         assert!(!is_dotted_name("a.b()"));
         assert!(!is_dotted_name("a..b"));
         assert!(!is_dotted_name("\"x\""));
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use crate::gate::GateSet;
+
+    /// Every decorator and base class of the handler table passes the handler gate, so a
+    /// file defining a handler is parsed.
+    #[test]
+    fn every_handler_of_the_table_passes_the_handler_gate() {
+        let table: toml::Table =
+            toml::from_str(include_str!("../../../rules/python/handlers.toml"))
+                .expect("handlers.toml");
+        let set = GateSet::new(vec![super::HANDLER_GATE], &[], false);
+        for key in ["view-decorators", "view-base-classes", "task-decorators"] {
+            for name in table[key].as_array().expect("list") {
+                let name = name.as_str().expect("string");
+                let last = name.rsplit('.').next().unwrap_or(name);
+                let text = if key == "view-base-classes" {
+                    format!("class V({last}):\n    pass\n")
+                } else {
+                    format!("@{name}(\"/x\")\ndef f(): pass\n@{last}\ndef g(): pass\n")
+                };
+                assert!(
+                    !set.passing(&text).is_empty(),
+                    "{name} does not pass the handler gate"
+                );
+            }
+        }
+        // Route decorators of apps and routers.
+        assert!(!set.passing("@app.get(\"/x\")\ndef f(): ...").is_empty());
+        assert!(set.passing("x = {}.get(\"a\")").is_empty());
     }
 }

@@ -4,16 +4,22 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 
-pub const TRIGGERS: &[&str] = &[
-    "create_engine",
-    "create_async_engine",
-    "redis",
-    "Session",
-    "httpx",
-    "aiohttp",
-    "psycopg",
-];
+/// A pool constructor and something that makes a function a handler.
+pub const TRIGGERS: Gate = Gate::Every(&[
+    Gate::Any(&[
+        "create_engine",
+        "create_async_engine",
+        "redis",
+        "Redis",
+        "Session",
+        "httpx",
+        "aiohttp",
+        "psycopg",
+    ]),
+    super::HANDLER_GATE,
+]);
 
 const POOLS: &[&str] = &[
     "sqlalchemy.create_engine",

@@ -3,8 +3,10 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 
-pub const TRIGGERS: &[&str] = &["print"];
+/// `print(` and something that makes a function a handler (a decorator or a view class).
+pub const TRIGGERS: Gate = Gate::Every(&[Gate::Any(&["print("]), super::HANDLER_GATE]);
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if file.is_test() {

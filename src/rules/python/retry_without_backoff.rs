@@ -5,9 +5,18 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{Call, Literal, Loop, LoopKind, Module};
 
-pub const TRIGGERS: &[&str] = &["while", "range", "count", "retry", "Retrying"];
+/// A retry library, or an `except` in a file with a retry-shaped loop (`while True:`,
+/// `for _ in range(3):`, `itertools.count()`; see `is_retry_shaped`).
+pub const TRIGGERS: Gate = Gate::Either(&[
+    Gate::Any(&["retry", "Retry"]),
+    Gate::Regex {
+        literals: &["except"],
+        pattern: r"while\s+(?:True|1)\b|in\s+range\(\s*[0-9]|in\s+(?:itertools\.)?count\(",
+    },
+]);
 
 const TENACITY: &[&str] = &[
     "tenacity.retry",

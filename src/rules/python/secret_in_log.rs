@@ -6,9 +6,19 @@
 use super::secret_names::is_secret_name;
 use super::{PythonFile, is_dotted_name, last_segment};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{ArgumentKind, Call};
 
-pub const TRIGGERS: &[&str] = &["log", "print"];
+/// A logging call or print whose arguments (up to one level of nested parentheses, over
+/// several lines) hold a secret-looking word.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["log", "print("],
+    pattern: concat!(
+        r"(?i)(?:log\w*|print)[\w.]*\s*\((?:[^()]|\([^()]*\))*?(?:",
+        secret_words!(),
+        ")"
+    ),
+};
 
 const LOG_METHODS: &[&str] = &[
     "debug",

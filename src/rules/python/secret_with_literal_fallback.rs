@@ -6,9 +6,14 @@
 use super::secret_names::is_secret_name;
 use super::{PythonFile, env_default, env_key, is_dev_named};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
 
-pub const TRIGGERS: &[&str] = &["environ", "getenv", "config("];
+/// An environment read, and a secret-looking word somewhere in the file.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["environ", "getenv", "config("],
+    pattern: concat!("(?i)", secret_words!()),
+};
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if file.is_test() || is_dev_named(&file.source.path) {

@@ -3,9 +3,13 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{ExceptHandler, Module};
 
-pub const TRIGGERS: &[&str] = &["CancelledError", "async"];
+pub const TRIGGERS: Gate = Gate::Either(&[
+    Gate::Any(&["CancelledError"]),
+    Gate::All(&[&["async def"], &["BaseException", "except:"]]),
+]);
 
 const CANCELLED: &[&str] = &[
     "asyncio.CancelledError",

@@ -3,8 +3,14 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 
-pub const TRIGGERS: &[&str] = &["except"];
+/// A broad clause (bare, `Exception`, `BaseException`) whose body starts with a do-nothing
+/// statement: the regex confirms what the literal `except` only suggests.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["except"],
+    pattern: r"except(?:[ \t]*|[ \t(][^:\n]*\b(?:Exception|BaseException)\b[^:\n]*):\s*(?:#[^\n]*\s*)*(?:pass|\.\.\.|continue|return)\b",
+};
 
 const BROAD: &[&str] = &[
     "Exception",

@@ -4,9 +4,16 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Assignment, Literal};
 
-pub const TRIGGERS: &[&str] = &["verify", "ssl"];
+pub const TRIGGERS: Gate = Gate::Either(&[
+    Gate::Any(&["CERT_NONE", "check_hostname", "_create_unverified_context"]),
+    Gate::Regex {
+        literals: &["verify"],
+        pattern: r"verify\s*=\s*False",
+    },
+]);
 
 const UNVERIFIED_CONTEXT: &str = "ssl._create_unverified_context";
 const CERT_NONE: &[&str] = &["ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"];

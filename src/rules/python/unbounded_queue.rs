@@ -5,7 +5,8 @@ use super::PythonFile;
 use crate::diagnostic::Emitter;
 use crate::model::python::Literal;
 
-pub const TRIGGERS: &[&str] = &["queue"];
+/// `Queue`, `SimpleQueue`, `LifoQueue`, `PriorityQueue`, in any module.
+pub const TRIGGERS: &[&str] = &["Queue"];
 
 /// Queues bounded by `maxsize` (first positional), unbounded when it is missing or <= 0.
 const SIZED: &[&str] = &[

@@ -4,9 +4,14 @@
 
 use super::{PythonFile, env_default, is_dev_named};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
 
-pub const TRIGGERS: &[&str] = &["ALLOWED_HOSTS"];
+/// A module-level `ALLOWED_HOSTS =` (or `+=`, or annotated) assignment.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["ALLOWED_HOSTS"],
+    pattern: r"(?m)^ALLOWED_HOSTS\s*(?::[^=\n]*)?[+]?=",
+};
 
 fn has_wildcard(value: &Literal) -> bool {
     match value {

@@ -3,7 +3,8 @@
 use crate::diagnostic::Emitter;
 use crate::model::server::{ServerSettings, SettingsSource};
 
-pub const TRIGGERS: &[&str] = &["reload"];
+/// `--reload`, `reload = True`, `UVICORN_RELOAD`.
+pub const TRIGGERS: &[&str] = &["reload", "RELOAD"];
 
 pub fn check(settings: &ServerSettings, out: &mut Emitter) {
     let Some(reload) = settings.get("reload") else {
