@@ -96,6 +96,9 @@ pub struct Plan {
     compose: KindPlan,
     procfile: KindPlan,
     scripts: KindPlan,
+    /// YAML that is neither Kubernetes nor compose, and `.env` files: named values only.
+    other_yaml: KindPlan,
+    dotenv: KindPlan,
     project: Vec<usize>,
 }
 
@@ -117,9 +120,12 @@ impl Plan {
         Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
             python: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Python(_) | Check::Server(_) | Check::Project(_))
+                matches!(
+                    c,
+                    Check::Python(_) | Check::Server(_) | Check::Project(_) | Check::Named(_)
+                )
             })),
-            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
+            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_) | Check::Named(_)))),
             dockerfile: KindPlan::new(enabled(&|c| {
                 matches!(
                     c,
@@ -127,20 +133,27 @@ impl Plan {
                         | Check::Container(_)
                         | Check::Server(_)
                         | Check::Project(_)
+                        | Check::Named(_)
                 )
             })),
             kubernetes: KindPlan::new(enabled(&|c| {
                 matches!(
                     c,
-                    Check::Container(_) | Check::Manifest(_) | Check::Server(_) | Check::Project(_)
+                    Check::Container(_)
+                        | Check::Manifest(_)
+                        | Check::Server(_)
+                        | Check::Project(_)
+                        | Check::Named(_)
                 )
             })),
             compose: KindPlan::new(enabled(&|c| {
                 matches!(
                     c,
-                    Check::Container(_) | Check::Server(_) | Check::Project(_)
+                    Check::Container(_) | Check::Server(_) | Check::Project(_) | Check::Named(_)
                 )
             })),
+            other_yaml: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
+            dotenv: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
             procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
             scripts: KindPlan::ungated(enabled(&|c| matches!(c, Check::Server(_)))),
             project: settings
@@ -246,6 +259,15 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         ArtifactKind::ShellScript if plan.scripts.wants(&file.text) => {
             check_script(&file, plan, &mut findings, &mut facts);
         }
+        ArtifactKind::OtherYaml if plan.other_yaml.wants(&file.text) => {
+            let stream = crate::lang::yaml::parse(&file.text);
+            let named = crate::model::named::from_yaml(&stream, &file.text);
+            check_named(&named, &plan.other_yaml, &mut findings);
+        }
+        ArtifactKind::DotEnv if plan.dotenv.wants(&file.text) => {
+            let named = crate::model::named::from_dotenv(&file.text);
+            check_named(&named, &plan.dotenv, &mut findings);
+        }
         _ => {}
     }
 
@@ -317,9 +339,15 @@ fn check_python(
         }
         servers.push(conf);
     }
+    let mut named = None;
     for (id, check) in plan.python.checks() {
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = named
+                    .get_or_insert_with(|| crate::model::named::from_python(&module, &file.text));
+                check(named, &mut Emitter::new(findings, id));
+            }
             Check::Server(check) => {
                 for settings in &servers {
                     check(settings, &mut Emitter::new(findings, id));
@@ -381,8 +409,13 @@ fn check_rust(file: &SourceFile, plan: &Plan, findings: &mut Findings) {
         model.mark_as_test_file();
     }
     for (id, check) in plan.rust.checks() {
-        if let Check::Rust(check) = check {
-            check(&model, &mut Emitter::new(findings, id));
+        match check {
+            Check::Rust(check) => check(&model, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_rust(&model, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
 }
@@ -407,8 +440,13 @@ fn check_dockerfile(
             .into_iter()
             .collect();
     for (id, check) in plan.dockerfile.checks() {
-        if let Check::Dockerfile(check) = check {
-            check(&dockerfile, &mut Emitter::new(findings, id));
+        match check {
+            Check::Dockerfile(check) => check(&dockerfile, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_dockerfile(&dockerfile, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
     check_containers(file, &containers, &plan.dockerfile, findings, facts);
@@ -632,6 +670,18 @@ fn check_script(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts: 
     }
 }
 
+fn check_named(
+    named: &[crate::model::named::NamedValue],
+    plan: &KindPlan,
+    findings: &mut Findings,
+) {
+    for (id, check) in plan.checks() {
+        if let Check::Named(check) = check {
+            check(named, &mut Emitter::new(findings, id));
+        }
+    }
+}
+
 fn run_server_checks(servers: &[ServerSettings], plan: &KindPlan, findings: &mut Findings) {
     for (id, check) in plan.checks() {
         if let Check::Server(check) = check {
@@ -678,8 +728,13 @@ fn check_kubernetes(
     }
     let manifest = crate::model::kubernetes::Manifest::new(&stream, &file.text);
     for (id, check) in plan.kubernetes.checks() {
-        if let Check::Manifest(check) = check {
-            check(&manifest, &mut Emitter::new(findings, id));
+        match check {
+            Check::Manifest(check) => check(&manifest, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_yaml(&stream, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
     let containers = &manifest.containers;
@@ -725,6 +780,8 @@ fn check_compose(file: &SourceFile, plan: &Plan, findings: &mut Findings, facts:
         );
     }
     let containers = crate::model::compose::services(&stream, &file.text);
+    let named = crate::model::named::from_yaml(&stream, &file.text);
+    check_named(&named, &plan.compose, findings);
     check_containers(file, &containers, &plan.compose, findings, facts);
 }
 
@@ -882,7 +939,7 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
             }
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity[index],
+                severity: settings.severity_for(index, &relative),
                 message: finding.message,
                 help: None,
                 anchor: finding.anchor,
@@ -917,6 +974,9 @@ fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: 
     ));
 }
 
+/// The rule that reports any secret-looking name with a literal value.
+const SECRET_ASSIGNMENT: &str = "SC002";
+
 /// Turns raw findings into diagnostics: drops disabled, per-file-ignored and suppressed
 /// ones, applies severity overrides, resolves positions.
 fn finish(
@@ -931,20 +991,40 @@ fn finish(
     let secrets: Vec<Span> = findings.iter().filter_map(|(_, f)| f.secret).collect();
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let relative = relative_to_root(&file.path, &root);
-    findings
+    let kept: Vec<(&'static str, Finding)> = findings
         .into_iter()
-        .filter_map(|(id, finding)| {
-            let index = registry.index_of(id)?;
+        .filter(|(id, finding)| {
+            let Some(index) = registry.index_of(id) else {
+                return false;
+            };
             if !settings.enabled.contains(&index) || settings.ignored_for_path(index, &relative) {
-                return None;
+                return false;
             }
             let line = file.lines.line_of(finding.span.start);
-            if suppressions.covers(id, line) {
-                return None;
-            }
+            !suppressions.covers(id, line)
+        })
+        .collect();
+    // The generic secret-assignment rule yields to a more specific finding about the
+    // same secret (a provider format, a Dockerfile ENV, a container env var).
+    let specific: Vec<Span> = kept
+        .iter()
+        .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
+        .filter_map(|(_, f)| f.secret)
+        .collect();
+    kept.into_iter()
+        .filter(|(id, finding)| {
+            *id != SECRET_ASSIGNMENT
+                || !finding.secret.is_some_and(|s| {
+                    specific.iter().any(|o| {
+                        o.start < s.end.max(s.start + 1) && s.start < o.end.max(o.start + 1)
+                    })
+                })
+        })
+        .filter_map(|(id, finding)| {
+            let index = registry.index_of(id)?;
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity[index],
+                severity: settings.severity_for(index, &relative),
                 message: finding.message,
                 help: finding.help,
                 anchor: Anchor::new(file, finding.span, &secrets),
