@@ -39,7 +39,21 @@ pub struct ConfigFile {
 }
 
 /// Folders whose findings are judged as test or example code by default.
-pub const DEFAULT_TEST_PATHS: &[&str] = &["tests", "test", "fixtures", "examples", "testdata"];
+/// (Python's test-module names count too: projects such as celery keep tests in `t/`;
+/// and example configs: `.env.example`, `settings.py.sample`, `config.yaml.dist`.)
+pub const DEFAULT_TEST_PATHS: &[&str] = &[
+    "tests",
+    "test",
+    "fixtures",
+    "examples",
+    "testdata",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*.example",
+    "*.sample",
+    "*.dist",
+];
 
 #[derive(Debug, Deserialize)]
 struct PyProject {

@@ -75,6 +75,7 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "type",
     "kind",
     "header",
+    "hdr",
     "enabled",
     "disabled",
     "enable",
@@ -238,6 +239,10 @@ pub fn is_placeholder(value: &str) -> bool {
     if is_identifier_like(value) {
         return true;
     }
+    // Punctuation only: a character set (`RFC9110_TOKEN_SPECIALS = "!#$%&'*+-.^_`|~"`).
+    if !value.chars().any(char::is_alphanumeric) {
+        return true;
+    }
     if matches!(
         lower.as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "~"
@@ -267,6 +272,14 @@ const DUMMY_MARKERS: &[&str] = &[
     "not-secret",
     "insert-",
     "insert_",
+    "your_",
+    "your-",
+    "-here",
+    "_here",
+    "change-me-",
+    "change_me_",
+    "replace-with",
+    "replace_with",
 ];
 
 /// Prefixes of references to a secret store (the value says where the secret lives).
@@ -306,7 +319,20 @@ fn is_identifier_like(value: &str) -> bool {
         && value
             .split('.')
             .all(|part| !part.chars().any(|c| c.is_ascii_digit()));
-    upper_snake || lower_snake || dotted
+    // Lower-case words naming a secret rather than holding one: `_password_reset_token`,
+    // `set-password`, `csrf-token`.
+    let words: Vec<&str> = value.trim_start_matches('_').split(['_', '-']).collect();
+    let names_a_secret = (2..=4).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+        && words
+            .iter()
+            .any(|w| SECRET_WORDS.contains(w) || *w == "key");
+    // An OID, a version, an address: `1.3.6.1.5.5.7.3.1`, `10.0.0.5`.
+    let numeric_dotted =
+        value.contains('.') && value.chars().all(|c| c.is_ascii_digit() || c == '.');
+    upper_snake || lower_snake || dotted || numeric_dotted || names_a_secret
 }
 
 /// A password part of a URL that stands for a value: `${X}`, `$X`, `<x>`, `{x}`.
@@ -452,6 +478,12 @@ mod tests {
             "https://auth.internal/token",
             "/etc/app/secret.key",
             "None",
+            "1.3.6.1.5.5.7.3.1",
+            "_password_reset_token",
+            "sk_live_your_key_here",
+            "change-me-to-a-long-random-string",
+            "set-password",
+            "!#$%&'*+-.^_`|~",
         ] {
             assert!(is_placeholder(value), "{value:?} should be a placeholder");
         }
