@@ -146,6 +146,10 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "through",
     "thru",
     "reset",
+    "template",
+    "templates",
+    "form",
+    "view",
 ];
 
 /// The lower-case words of a name: `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key;
@@ -445,6 +449,7 @@ mod tests {
             "AUTH_USER_MODEL",
             "PASSWORD_RESET_TIMEOUT",
             "pass_through",
+            "password_change_template",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret-looking");
         }
