@@ -29,6 +29,13 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     /// Lowest severity that makes the run fail (`note`, `warning`, `error`).
     pub fail_on: Option<String>,
+    /// Globs of test and example folders (replaces the default list
+    /// [`DEFAULT_TEST_PATHS`]); findings there get the rule's severity-in-tests.
+    pub test_paths: Option<Vec<String>>,
+    /// Severity per rule id or slug for findings under `test-paths`, overriding the
+    /// rule's own (`SC001 = "error"` treats test keys like any other).
+    #[serde(default)]
+    pub severity_in_tests: BTreeMap<String, String>,
     /// Options of the Python rules.
     #[serde(default)]
     pub python: PythonOptions,
@@ -71,6 +78,23 @@ impl PythonOptions {
     }
 }
 
+/// Folders whose findings are judged as test or example code by default.
+/// (Python's test-module names count too: projects such as celery keep tests in `t/`;
+/// and example configs: `.env.example`, `settings.py.sample`, `config.yaml.dist`.)
+pub const DEFAULT_TEST_PATHS: &[&str] = &[
+    "tests",
+    "test",
+    "fixtures",
+    "examples",
+    "testdata",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*.example",
+    "*.sample",
+    "*.dist",
+];
+
 #[derive(Debug, Deserialize)]
 struct PyProject {
     tool: Option<PyProjectTool>,
@@ -107,6 +131,10 @@ pub struct Settings {
     /// The config file used, if any.
     pub source: Option<PathBuf>,
     pub python: PythonOptions,
+    /// Test and example folders (relative to `root`).
+    pub test_paths: GlobSet,
+    /// Severity per rule index for findings under `test_paths` (None: unchanged).
+    pub severity_in_tests: Vec<Option<Severity>>,
 }
 
 /// Options from the command line that take part in settings.
@@ -248,6 +276,32 @@ impl Settings {
             }
         }
 
+        let mut severity_in_tests: Vec<Option<Severity>> = registry
+            .rules
+            .iter()
+            .map(|r| r.meta.severity_in_tests)
+            .collect();
+        for (key, level) in &file.severity_in_tests {
+            let rule = registry.find(key).ok_or_else(|| {
+                ConfigError(format!(
+                    "{origin}: [severity-in-tests] names unknown rule `{key}`"
+                ))
+            })?;
+            let level = Severity::parse(level).ok_or_else(|| {
+                ConfigError(format!(
+                    "{origin}: [severity-in-tests] {key} = `{level}`: expected note, warning or error"
+                ))
+            })?;
+            if let Some(i) = registry.index_of(rule.meta.id) {
+                severity_in_tests[i] = Some(level);
+            }
+        }
+        let test_path_globs: Vec<String> = match &file.test_paths {
+            Some(globs) => globs.clone(),
+            None => DEFAULT_TEST_PATHS.iter().map(|s| s.to_string()).collect(),
+        };
+        let test_paths = build_globs(&test_path_globs.iter().collect::<Vec<_>>(), &origin)?;
+
         let exclude_globs: Vec<&String> = file
             .exclude
             .iter()
@@ -284,7 +338,18 @@ impl Settings {
             fail_on,
             source,
             python: file.python,
+            test_paths,
+            severity_in_tests,
         })
+    }
+
+    /// The severity of rule `index` for a finding in the file at `path` (relative to the
+    /// config root): its severity-in-tests under a test or example folder.
+    pub fn severity_for(&self, index: usize, path: &Path) -> Severity {
+        match self.severity_in_tests[index] {
+            Some(level) if self.test_paths.is_match(path) => level,
+            _ => self.severity[index],
+        }
     }
 
     /// Is rule `index` ignored for the file at `path` (relative to the config root)?

@@ -119,6 +119,9 @@ pub struct Plan {
     compose: KindPlan,
     procfile: KindPlan,
     scripts: KindPlan,
+    /// YAML that is neither Kubernetes nor compose, and `.env` files: named values only.
+    other_yaml: KindPlan,
+    dotenv: KindPlan,
     project: Vec<usize>,
 }
 
@@ -137,22 +140,24 @@ impl Plan {
         Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
             python: KindPlan::build(
-                enabled(&|c| matches!(c, Check::Python(_))),
+                enabled(&|c| matches!(c, Check::Python(_) | Check::Named(_))),
                 &settings.python.trigger_words(),
                 false,
             ),
             python_servers: enabled(&|c| matches!(c, Check::Server(_))),
             python_facts: GateSet::new(vec![PYTHON_FACT_GATE], &[], false),
-            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_)))),
+            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_) | Check::Named(_)))),
             dockerfile: KindPlan::build(
-                enabled(&|c| matches!(c, Check::Dockerfile(_)) || container(c)),
+                enabled(&|c| matches!(c, Check::Dockerfile(_) | Check::Named(_)) || container(c)),
                 &[],
                 true,
             ),
             kubernetes: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Manifest(_)) || container(c)
+                matches!(c, Check::Manifest(_) | Check::Named(_)) || container(c)
             })),
-            compose: KindPlan::new(enabled(&container)),
+            compose: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)) || container(c))),
+            other_yaml: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
+            dotenv: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
             procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
             scripts: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
             project: settings
@@ -264,6 +269,8 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         ArtifactKind::Compose => Some(&plan.compose),
         ArtifactKind::Procfile => Some(&plan.procfile),
         ArtifactKind::ShellScript => Some(&plan.scripts),
+        ArtifactKind::OtherYaml => Some(&plan.other_yaml),
+        ArtifactKind::DotEnv => Some(&plan.dotenv),
         _ => None,
     };
     let mut active = kind_plan.map(|p| p.active(&file.text)).unwrap_or_default();
@@ -297,6 +304,15 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             }
             ArtifactKind::ShellScript => {
                 check_script(&file, plan, &active, &mut findings, &mut facts)
+            }
+            ArtifactKind::OtherYaml => {
+                let stream = crate::lang::yaml::parse(&file.text);
+                let named = crate::model::named::from_yaml(&stream, &file.text);
+                check_named(&named, &active, &mut findings);
+            }
+            ArtifactKind::DotEnv => {
+                let named = crate::model::named::from_dotenv(&file.text);
+                check_named(&named, &active, &mut findings);
             }
             _ => {}
         }
@@ -374,9 +390,15 @@ fn check_python(
         }
         servers.push(conf);
     }
+    let mut named = None;
     for (id, check) in active.checks() {
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = named
+                    .get_or_insert_with(|| crate::model::named::from_python(&module, &file.text));
+                check(named, &mut Emitter::new(findings, id));
+            }
             Check::Server(check) => {
                 for settings in &servers {
                     check(settings, &mut Emitter::new(findings, id));
@@ -439,8 +461,13 @@ fn check_rust(file: &SourceFile, active: &Active, findings: &mut Findings) {
         model.mark_as_test_file();
     }
     for (id, check) in active.checks() {
-        if let Check::Rust(check) = check {
-            check(&model, &mut Emitter::new(findings, id));
+        match check {
+            Check::Rust(check) => check(&model, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_rust(&model, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
 }
@@ -466,8 +493,13 @@ fn check_dockerfile(
             .into_iter()
             .collect();
     for (id, check) in active.checks() {
-        if let Check::Dockerfile(check) = check {
-            check(&dockerfile, &mut Emitter::new(findings, id));
+        match check {
+            Check::Dockerfile(check) => check(&dockerfile, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_dockerfile(&dockerfile, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
     check_containers(file, &containers, active, findings, facts);
@@ -703,6 +735,18 @@ fn check_script(
     }
 }
 
+fn check_named(
+    named: &[crate::model::named::NamedValue],
+    active: &Active,
+    findings: &mut Findings,
+) {
+    for (id, check) in active.checks() {
+        if let Check::Named(check) = check {
+            check(named, &mut Emitter::new(findings, id));
+        }
+    }
+}
+
 fn run_server_checks(servers: &[ServerSettings], active: &Active, findings: &mut Findings) {
     for (id, check) in active.checks() {
         if let Check::Server(check) = check {
@@ -750,8 +794,13 @@ fn check_kubernetes(
     }
     let manifest = crate::model::kubernetes::Manifest::new(&stream, &file.text);
     for (id, check) in active.checks() {
-        if let Check::Manifest(check) = check {
-            check(&manifest, &mut Emitter::new(findings, id));
+        match check {
+            Check::Manifest(check) => check(&manifest, &mut Emitter::new(findings, id)),
+            Check::Named(check) => {
+                let named = crate::model::named::from_yaml(&stream, &file.text);
+                check(&named, &mut Emitter::new(findings, id));
+            }
+            _ => {}
         }
     }
     let containers = &manifest.containers;
@@ -802,6 +851,8 @@ fn check_compose(
         );
     }
     let containers = crate::model::compose::services(&stream, &file.text);
+    let named = crate::model::named::from_yaml(&stream, &file.text);
+    check_named(&named, active, findings);
     check_containers(file, &containers, active, findings, facts);
 }
 
@@ -1138,7 +1189,7 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
             }
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity[index],
+                severity: settings.severity_for(index, &relative),
                 message: finding.message,
                 help: None,
                 anchor: finding.anchor,
@@ -1173,6 +1224,9 @@ fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: 
     ));
 }
 
+/// The rule that reports any secret-looking name with a literal value.
+const SECRET_ASSIGNMENT: &str = "SC002";
+
 /// Turns raw findings into diagnostics: drops disabled, per-file-ignored and suppressed
 /// ones, applies severity overrides, resolves positions.
 fn finish(
@@ -1187,20 +1241,40 @@ fn finish(
     let secrets: Vec<Span> = findings.iter().filter_map(|(_, f)| f.secret).collect();
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let relative = relative_to_root(&file.path, &root);
-    findings
+    let kept: Vec<(&'static str, Finding)> = findings
         .into_iter()
-        .filter_map(|(id, finding)| {
-            let index = registry.index_of(id)?;
+        .filter(|(id, finding)| {
+            let Some(index) = registry.index_of(id) else {
+                return false;
+            };
             if !settings.enabled.contains(&index) || settings.ignored_for_path(index, &relative) {
-                return None;
+                return false;
             }
             let line = file.lines.line_of(finding.span.start);
-            if suppressions.covers(id, line) {
-                return None;
-            }
+            !suppressions.covers(id, line)
+        })
+        .collect();
+    // The generic secret-assignment rule yields to a more specific finding about the
+    // same secret (a provider format, a Dockerfile ENV, a container env var).
+    let specific: Vec<Span> = kept
+        .iter()
+        .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
+        .filter_map(|(_, f)| f.secret)
+        .collect();
+    kept.into_iter()
+        .filter(|(id, finding)| {
+            *id != SECRET_ASSIGNMENT
+                || !finding.secret.is_some_and(|s| {
+                    specific.iter().any(|o| {
+                        o.start < s.end.max(s.start + 1) && s.start < o.end.max(o.start + 1)
+                    })
+                })
+        })
+        .filter_map(|(id, finding)| {
+            let index = registry.index_of(id)?;
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity[index],
+                severity: settings.severity_for(index, &relative),
                 message: finding.message,
                 help: finding.help,
                 anchor: Anchor::new(file, finding.span, &secrets),

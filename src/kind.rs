@@ -16,6 +16,8 @@ pub enum ArtifactKind {
     Procfile,
     /// A shell script (`*.sh`, `*.bash`, `docker-entrypoint*`, `entrypoint*`).
     ShellScript,
+    /// A dotenv file (`.env`, `.env.production`, `app.env`, `.envrc`): `KEY=VALUE` lines.
+    DotEnv,
     /// Any other text file: only the text rules (secrets) look at it.
     Text,
 }
@@ -86,6 +88,9 @@ pub fn classify(path: &Path, text: &str) -> ArtifactKind {
     {
         return ArtifactKind::ShellScript;
     }
+    if crate::lang::dotenv::is_dotenv_name(&lower) {
+        return ArtifactKind::DotEnv;
+    }
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         if crate::lang::yaml::looks_like_compose(path, text) {
             return ArtifactKind::Compose;
@@ -132,6 +137,8 @@ mod tests {
         assert_eq!(kind("docker-entrypoint"), ArtifactKind::ShellScript);
         assert_eq!(kind("entrypoint.py"), ArtifactKind::Python);
         assert_eq!(kind("entrypoints.txt"), ArtifactKind::Text);
+        assert_eq!(kind("deploy/.env.production"), ArtifactKind::DotEnv);
+        assert_eq!(kind("app.env"), ArtifactKind::DotEnv);
         assert!(is_gunicorn_config(Path::new("conf/gunicorn_conf.py")));
         assert!(is_gunicorn_config(Path::new("gunicorn.conf.py")));
         assert!(!is_gunicorn_config(Path::new("test_gunicorn.py")));

@@ -233,6 +233,158 @@ fn secrets_never_appear_in_full_in_any_format() {
     }
 }
 
+/// Made-up credentials in every provider format SC001 knows, written as two halves so this
+/// source file holds none of them whole.
+fn provider_secrets() -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_SECRET_ACCESS_KEY", ["RHtU", "VQcDMpg0TMkxpdzPaEMM1ZA7V0FhHVJWDBt2"].concat()),
+        ("GH_CLASSIC", ["ghp_", "Rd03Q2ybv097SHzxgQA6TCvY4dhKMlRdZQ9Q"].concat()),
+        ("GH_FINE", ["github_pat_", "NdV40J599dTCZWZYvRSZey_x4Ag8SsaxTmknuj64AX6VM2ewMuBY6rfNcAKEIOUttYpATIk27f4t3tGolU"].concat()),
+        ("GL", ["glpat-", "3XVy27dFanUrOSE62chn"].concat()),
+        ("SLACK_BOT", ["xoxb-", "72900840643-074224602910-W18vjsgJ0Wu8FxTwXqxni7z9"].concat()),
+        ("SLACK_HOOK", ["https://hooks.slack.com/", "services/TWKRA4UZE/BPZ1QSSK384/DL0Y6wu1JOSNta0PKhe37ak1"].concat()),
+        ("STRIPE", ["sk_live_", "aSJARa7717tzNlIrTtfkbSh2"].concat()),
+        ("GOOGLE", ["AIza", "5R-j_8U_m7aSz7NRSOtv75y4SXvE9rwLbAt"].concat()),
+        ("TWILIO_API_KEY", ["SK", "1e1f037860cf29ae36563d8b6da25a43"].concat()),
+        ("TWILIO_AUTH_TOKEN", ["a846", "eb31e7ea468c6414ce9da201e0c0"].concat()),
+        ("SENDGRID", ["SG.", "3eOa1Zcc_a4CgOFfqRgz7I.hYePP2lny2pg17-dUM2jNKogorTAuRVpQ09oiVeZWJ9"].concat()),
+        ("NPM", ["npm_", "vmkXbI8P0GwAESV5nkthBGJd8xncwjxTZVcU"].concat()),
+        ("PYPI", ["pypi-", "AgEIcHlwaS5vcmcFgUl8oPK-HJN45P_ED75cNRqsKz5b70CO8W7RQHy2Yp-ptzsJqLOJqu3g9DY"].concat()),
+        ("JWT", ["eyJ", "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtb3JkZXJzIiwiaWF0IjoxNzE4MDAwMDAwfQ.PVnaawqrczLJWImKMG4hEbuUVDPDR_m0k5iqkwUONAI"].concat()),
+    ]
+}
+
+#[test]
+fn no_provider_or_assignment_secret_appears_in_full_in_any_format() {
+    let dir = TempDir::new().expect("tempdir");
+    let secrets = provider_secrets();
+    let mut env = String::new();
+    for (name, value) in &secrets {
+        env.push_str(&format!("{name}={value}\n"));
+    }
+    let azure = [
+        "pQaxEN+cNljiRkV71kDRuIr2jhTxs+OHKDpnJh/rgiOaPq/N9RtlnnudS",
+        "kpmKog0Qwp/vaQcT7xl2cwC6dT0ct==",
+    ]
+    .concat();
+    env.push_str(&format!(
+        "AZURE=DefaultEndpointsProtocol=https;AccountName=a;AccountKey={azure};EndpointSuffix=core.windows.net\n"
+    ));
+    write(dir.path(), "deploy/.env.production", &env);
+    // SC002: weak and strong literals, short and long, in Python, YAML, .env and Rust.
+    let long_secret = ["k9x2LmQ", "p0w8vRtZq"].concat();
+    let short_secret = "Zq8wLp2m";
+    write(
+        dir.path(),
+        "app/settings.py",
+        &format!("SECRET_KEY = \"{long_secret}\"\nDB_PASSWORD = \"{short_secret}\"\n"),
+    );
+    write(
+        dir.path(),
+        "deploy/values.yaml",
+        &format!("auth:\n  clientSecret: {long_secret}\n"),
+    );
+    write(
+        dir.path(),
+        "deploy/app.env",
+        &format!("SESSION_SECRET='{short_secret}'\n"),
+    );
+    write(
+        dir.path(),
+        "src/config.rs",
+        &format!("pub const API_TOKEN: &str = \"{long_secret}\";\n"),
+    );
+    let mut all: Vec<String> = secrets.into_iter().map(|(_, v)| v).collect();
+    all.extend([azure, long_secret, short_secret.to_string()]);
+    for format in ["human", "concise", "json", "sarif", "github"] {
+        let out = stdout_of(prodlint().current_dir(dir.path()).args([
+            "--format",
+            format,
+            "--no-color",
+            "--select",
+            "SC",
+        ]));
+        let sc001 = out.matches("SC001").count();
+        assert!(sc001 >= 15, "{format}: {sc001} SC001 in {out}");
+        assert!(out.contains("SC002"), "{format}: {out}");
+        for secret in &all {
+            assert!(
+                !out.contains(secret.as_str()),
+                "{format} printed {secret}: {out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn findings_in_test_folders_are_notes_unless_configured() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "app/keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
+    write(
+        dir.path(),
+        "tests/test_keys.py",
+        &format!("K = \"{FAKE_KEY}\"\n"),
+    );
+    write(dir.path(), "qa/keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "json"]),
+    ))
+    .expect("json");
+    let severities = |json: &serde_json::Value| -> Vec<(String, String)> {
+        json.as_array()
+            .expect("an array of diagnostics")
+            .iter()
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap_or("").to_string(),
+                    d["severity"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        severities(&json),
+        [
+            ("app/keys.py".to_string(), "error".to_string()),
+            ("qa/keys.py".to_string(), "error".to_string()),
+            ("tests/test_keys.py".to_string(), "note".to_string()),
+        ]
+    );
+    // test-paths replaces the default folders; [severity-in-tests] sets the level there.
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "test-paths = [\"qa\"]\n[severity-in-tests]\nprovider-credential = \"warning\"\n",
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "json"]),
+    ))
+    .expect("json");
+    assert_eq!(
+        severities(&json),
+        [
+            ("app/keys.py".to_string(), "error".to_string()),
+            ("qa/keys.py".to_string(), "warning".to_string()),
+            ("tests/test_keys.py".to_string(), "error".to_string()),
+        ]
+    );
+    // Unknown rules and levels are configuration errors.
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[severity-in-tests]\nSC001 = \"loud\"\n",
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("severity-in-tests"));
+}
+
 #[test]
 fn suppressions_on_the_line_and_the_line_above() {
     let dir = TempDir::new().expect("tempdir");
@@ -533,11 +685,12 @@ fn files_without_any_trigger_keyword_are_not_parsed() {
     // The same syntax error is noted only where a rule could fire: a file with none of
     // the enabled rules' trigger keywords is never parsed (the speed lever on big trees).
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "quiet.py", "def broken(:\n    pass\n");
+    // (`pass` would be a trigger of SC002: a name word of `REDIS_PASS`.)
+    write(dir.path(), "quiet.py", "def broken(:\n    return 1\n");
     write(
         dir.path(),
         "loud.py",
-        "import requests\ndef broken(:\n    pass\n",
+        "import requests\ndef broken(:\n    return 1\n",
     );
     let out = stdout_of(prodlint().current_dir(dir.path()).args([
         "--format",

@@ -2,6 +2,7 @@
 //! byte spans. No rule knowledge lives here.
 
 pub mod dockerfile;
+pub mod dotenv;
 pub mod python;
 pub mod rust;
 pub mod shell;

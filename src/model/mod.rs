@@ -6,6 +6,7 @@ pub mod container;
 pub mod dockerfile;
 pub mod facts;
 pub mod kubernetes;
+pub mod named;
 pub mod python;
 pub mod rust;
 pub mod server;

@@ -34,6 +34,21 @@ pub struct RustFile {
     imports: Vec<Import>,
     /// Local name → full path, for names bound exactly once (or always to the same path).
     import_map: HashMap<String, String>,
+    strings: Vec<StringBinding>,
+}
+
+/// A name bound to a string literal: `const API_TOKEN: &str = "..."`, `static`, or
+/// `let password = "..."` (a plain identifier pattern).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringBinding {
+    pub name: String,
+    pub name_span: Span,
+    /// The literal's value (escapes decoded).
+    pub value: String,
+    /// The literal as written, quotes included.
+    pub value_span: Span,
+    /// Inside `#[cfg(test)]` code or a test function.
+    pub in_test: bool,
 }
 
 /// One name brought in by a `use` (or `extern crate`) declaration.
@@ -154,7 +169,15 @@ impl RustFile {
     /// Every call, in source order.
     /// Marks every call as test code: for files that are tests as a whole (a crate's
     /// `tests/` and `benches/` folders), which carry no `#[cfg(test)]`.
+    /// Names bound to string literals (constants, statics, `let`s).
+    pub fn string_bindings(&self) -> &[StringBinding] {
+        &self.strings
+    }
+
     pub fn mark_as_test_file(&mut self) {
+        for binding in &mut self.strings {
+            binding.in_test = true;
+        }
         for call in &mut self.calls {
             call.in_test = true;
         }
@@ -264,17 +287,20 @@ impl RustFile {
             context: Context::default(),
             statement_expr: std::ptr::null(),
             depth: 0,
+            strings: Vec::new(),
         };
         builder.visit_file(file);
         let Builder {
             calls,
             imports,
             absolute,
+            strings,
             ..
         } = builder;
         let mut model = RustFile {
             calls,
             imports,
+            strings,
             ..RustFile::default()
         };
         model.index(&absolute);
@@ -362,9 +388,27 @@ struct Builder<'m, 't> {
     /// The expression of the expression statement (`expr;`) being visited.
     statement_expr: *const Expr,
     depth: usize,
+    strings: Vec<StringBinding>,
 }
 
 impl Builder<'_, '_> {
+    /// Records `name = "literal"` when `expr` is a string literal.
+    fn record_string(&mut self, ident: &syn::Ident, expr: &Expr) {
+        if let Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) = strip_parens(expr)
+        {
+            let binding = StringBinding {
+                name: unraw(&ident.to_string()),
+                name_span: self.span(ident.span()),
+                value: lit.value(),
+                value_span: self.span(lit.span()),
+                in_test: self.context.in_test,
+            };
+            self.strings.push(binding);
+        }
+    }
+
     fn span(&self, span: proc_macro2::Span) -> Span {
         self.map.span(span)
     }
@@ -715,7 +759,21 @@ impl<'ast> Visit<'ast> for Builder<'_, '_> {
             in_loop: false,
             ..self.item_context(&item.attrs)
         };
-        self.within(context, |this| visit::visit_item_const(this, item));
+        self.within(context, |this| {
+            this.record_string(&item.ident, &item.expr);
+            visit::visit_item_const(this, item);
+        });
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let pat = match &local.pat {
+            syn::Pat::Type(typed) => typed.pat.as_ref(),
+            pat => pat,
+        };
+        if let (syn::Pat::Ident(ident), Some(init)) = (pat, &local.init) {
+            self.record_string(&ident.ident, &init.expr);
+        }
+        visit::visit_local(self, local);
     }
 
     fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
@@ -724,7 +782,10 @@ impl<'ast> Visit<'ast> for Builder<'_, '_> {
             in_loop: false,
             ..self.item_context(&item.attrs)
         };
-        self.within(context, |this| visit::visit_item_static(this, item));
+        self.within(context, |this| {
+            this.record_string(&item.ident, &item.expr);
+            visit::visit_item_static(this, item);
+        });
     }
 
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {

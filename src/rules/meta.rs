@@ -21,6 +21,9 @@ pub struct RuleMeta {
     /// Part of the default selection (front-matter `default_enabled: false` keeps a
     /// rule out of it: it runs only when a selector names it, `ALL` included).
     pub default_enabled: bool,
+    /// The severity findings in test and example folders get (front-matter
+    /// `severity_in_tests: note`); `None`: the same as anywhere else.
+    pub severity_in_tests: Option<Severity>,
 }
 
 /// The categories of RULES.md; a doc naming another category is a bug caught by tests.
@@ -87,6 +90,16 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
             ));
         }
     };
+    let severity_in_tests = match front.lines().find_map(|line| {
+        line.strip_prefix("severity_in_tests")
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::trim)
+    }) {
+        None => None,
+        Some(text) => Some(Severity::parse(text).ok_or_else(|| {
+            format!("{doc_path}: severity_in_tests = `{text}`: expected note, warning or error")
+        })?),
+    };
     let severity = Severity::parse(severity_text)
         .ok_or_else(|| format!("{doc_path}: unknown severity `{severity_text}`"))?;
     if !CATEGORIES.contains(&category) && category != "meta" {
@@ -108,6 +121,7 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
         body: body.trim_start_matches('\n'),
         doc_path,
         default_enabled,
+        severity_in_tests,
     })
 }
 
@@ -134,6 +148,21 @@ mod tests {
         let bad = parse_doc(
             "c.md",
             Box::leak(format!("{DOC}default_enabled: maybe\n---\nbody").into_boxed_str()),
+        );
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn severity_in_tests_front_matter() {
+        let doc = parse_doc(
+            "d.md",
+            Box::leak(format!("{DOC}severity_in_tests: note\n---\nbody").into_boxed_str()),
+        )
+        .unwrap();
+        assert_eq!(doc.severity_in_tests, Some(Severity::Note));
+        let bad = parse_doc(
+            "e.md",
+            Box::leak(format!("{DOC}severity_in_tests: loud\n---\nbody").into_boxed_str()),
         );
         assert!(bad.is_err());
     }

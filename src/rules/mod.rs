@@ -45,6 +45,8 @@ pub enum Check {
     Server(fn(&ServerSettings, &mut Emitter)),
     /// The whole project's facts, after every file was read.
     Project(fn(&ProjectFacts, &mut project::ProjectEmitter)),
+    /// The named literal values of one file, whatever its kind (secret assignments).
+    Named(fn(&[crate::model::named::NamedValue], &mut Emitter)),
     /// Emitted by the engine itself (parse errors, suppression problems).
     Engine,
 }
@@ -441,6 +443,11 @@ fn definitions() -> Vec<RuleDef> {
             "secrets/SC001-provider-credential.md",
             secrets::provider_credential::TRIGGERS,
             Check::Text(secrets::provider_credential::check)
+        ),
+        rule!(
+            "secrets/SC002-secret-assignment.md",
+            secrets::secret_assignment::TRIGGERS,
+            Check::Named(secrets::secret_assignment::check)
         ),
     ]
 }

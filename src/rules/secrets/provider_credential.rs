@@ -48,6 +48,8 @@ struct FormatDef {
     host_group: Option<usize>,
     #[serde(default)]
     skip_in_docs: bool,
+    #[serde(default)]
+    min_entropy: Option<f64>,
 }
 
 impl FormatDef {
@@ -65,6 +67,9 @@ impl FormatDef {
                 .iter()
                 .any(|p| value.contains(p.as_str()))
             || host.is_some_and(is_documentation_host)
+            || self
+                .min_entropy
+                .is_some_and(|floor| shannon_entropy(value) < floor)
     }
 }
 
@@ -173,6 +178,27 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
             });
         }
     }
+}
+
+/// Shannon entropy of `value` in bits per character: random keys score high (base62 ≈ 5),
+/// stand-ins like `ghp_xxxxxxxx…` or `sk_live_0000…` low.
+pub fn shannon_entropy(value: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let len = value.len() as f64;
+    if value.is_empty() {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Values that stand for a secret rather than being one: `${DB_PASSWORD}`, `$PASS`,

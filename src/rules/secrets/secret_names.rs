@@ -75,6 +75,7 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "type",
     "kind",
     "header",
+    "hdr",
     "enabled",
     "disabled",
     "enable",
@@ -100,6 +101,55 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "strategy",
     "rounds",
     "salt_rounds",
+    // What a form, a model or code calls the field, not its value.
+    "label",
+    "hint",
+    "help",
+    "prompt",
+    "message",
+    "msg",
+    "text",
+    "title",
+    "placeholder",
+    "widget",
+    "input",
+    "param",
+    "parameter",
+    "column",
+    "attr",
+    "attribute",
+    "pattern",
+    "regex",
+    "re",
+    "prefix",
+    "separator",
+    "model",
+    "class",
+    "handler",
+    "hasher",
+    "hashers",
+    "validator",
+    "validators",
+    "factory",
+    "manager",
+    "serializer",
+    "error",
+    "errors",
+    "exception",
+    "status",
+    "state",
+    "encoding",
+    "charset",
+    "chars",
+    "characters",
+    "digits",
+    "through",
+    "thru",
+    "reset",
+    "template",
+    "templates",
+    "form",
+    "view",
 ];
 
 /// The lower-case words of a name: `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key;
@@ -143,10 +193,14 @@ pub fn is_secret_name(name: &str) -> bool {
             .any(|pair| SECRET_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())))
 }
 
-/// Is the value obviously not a real secret: shorter than 4 characters, a placeholder
-/// (`<...>`, `xxx`, `***`, `your-key-here`, `dummy`),
-/// a reference (`${VAR}`, `$VAR`, `{{ ... }}`, a file under `/run/secrets/`), or a
-/// boolean switch?
+/// Is the value obviously not a real secret? Shorter than 4 characters; a placeholder
+/// (`<...>`, `xxx`, `***`, `your-key-here`, `dummy`, `fake-token`, `example`); a reference
+/// (`${VAR}`, `$VAR`, `{{ ... }}`, `%(name)s`, `{name}`, a file under `/run/secrets/`,
+/// `vault:`/`op://`/`arn:aws:secretsmanager:` secret-store references); a boolean switch; a
+/// path or a URL without credentials; prose (the value has a space); or an identifier
+/// naming something else (`DB_PASSWORD`, `access_token`, `auth.User`). Known default
+/// passwords (`changeme`, `password`, `admin`) are *not* placeholders: they are real, and
+/// worse.
 pub fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
     // Shorter than four characters: a flag or a stub, not a credential.
@@ -157,23 +211,45 @@ pub fn is_placeholder(value: &str) -> bool {
     if lower.starts_with("your")
         || matches!(
             lower.as_str(),
-            "placeholder" | "dummy" | "example" | "unset"
+            "placeholder" | "dummy" | "example" | "unset" | "test" | "testing" | "none" | "null"
         )
+        || DUMMY_MARKERS.iter().any(|m| lower.contains(m))
+        || REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p))
     {
         return true;
     }
     if value.starts_with('<') && value.ends_with('>') {
         return true;
     }
-    if value.contains("${") || value.contains("{{") || value.starts_with('$') {
+    if value.contains("${")
+        || value.contains("{{")
+        || value.starts_with('$')
+        || value.contains("$(")
+        || value.contains("%(")
+        || value.contains("%s")
+        || (value.starts_with('{') && value.ends_with('}'))
+    {
         return true;
     }
-    if value.starts_with("/run/secrets/") || value.starts_with("/var/run/secrets/") {
+    if value.starts_with('/') || value.starts_with("./") || value.starts_with("~/") {
+        return true;
+    }
+    if value.contains("://") && url_with_password(value).is_none() {
+        return true;
+    }
+    if value.chars().any(char::is_whitespace) {
+        return true;
+    }
+    if is_identifier_like(value) {
+        return true;
+    }
+    // Punctuation only: a character set (`RFC9110_TOKEN_SPECIALS = "!#$%&'*+-.^_`|~"`).
+    if !value.chars().any(char::is_alphanumeric) {
         return true;
     }
     if matches!(
-        value.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~"
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "~"
     ) {
         return true;
     }
@@ -181,7 +257,97 @@ pub fn is_placeholder(value: &str) -> bool {
     let mut chars = value.chars();
     let first = chars.next().map(|c| c.to_ascii_lowercase());
     let repeated = chars.all(|c| Some(c.to_ascii_lowercase()) == first);
-    repeated && matches!(first, Some('x' | '*' | '.' | '-' | '#' | '_' | '?'))
+    repeated && matches!(first, Some('x' | '*' | '.' | '-' | '#' | '_' | '?' | '0'))
+}
+
+/// Substrings that mark a made-up value.
+const DUMMY_MARKERS: &[&str] = &[
+    "dummy",
+    "fake",
+    "example",
+    "sample",
+    "placeholder",
+    "redacted",
+    "xxxx",
+    "****",
+    "notasecret",
+    "not-a-secret",
+    "not_a_secret",
+    "not-secret",
+    "insert-",
+    "insert_",
+    "your_",
+    "your-",
+    "-here",
+    "_here",
+    "change-me-",
+    "change_me_",
+    "replace-with",
+    "replace_with",
+];
+
+/// Prefixes of references to a secret store (the value says where the secret lives).
+const REFERENCE_PREFIXES: &[&str] = &[
+    "vault:",
+    "op://",
+    "arn:aws:secretsmanager:",
+    "arn:aws:ssm:",
+    "ssm:",
+    "sm://",
+    "secretref:",
+    "secret:",
+    "env:",
+    "file:",
+    "keyvault:",
+    "projects/",
+];
+
+/// A name rather than a value: an environment variable name (`DB_PASSWORD`), a
+/// snake_case field name (`access_token`), a dotted path (`auth.User`,
+/// `myapp.tokens.Signer`).
+fn is_identifier_like(value: &str) -> bool {
+    let upper_snake = value.contains('_')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && value.starts_with(|c: char| c.is_ascii_uppercase());
+    // Two or three lower-case words: a field name (`access_token`, `client_credentials`).
+    let lower_snake = (2..=3).contains(&value.split('_').count())
+        && value.split('_').all(|w| w.len() >= 2)
+        && value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    let dotted = value.contains('.')
+        && value.split('.').all(|part| {
+            part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        && value
+            .split('.')
+            .all(|part| !part.chars().any(|c| c.is_ascii_digit()));
+    // Lower-case words naming a secret rather than holding one: `_password_reset_token`,
+    // `set-password`, `csrf-token`.
+    let words: Vec<&str> = value.trim_start_matches('_').split(['_', '-']).collect();
+    let names_a_secret = (2..=4).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+        && words
+            .iter()
+            .any(|w| SECRET_WORDS.contains(w) || *w == "key");
+    // An OID, a version, an address: `1.3.6.1.5.5.7.3.1`, `10.0.0.5`.
+    let numeric_dotted =
+        value.contains('.') && value.chars().all(|c| c.is_ascii_digit() || c == '.');
+    upper_snake || lower_snake || dotted || numeric_dotted || names_a_secret
+}
+
+/// A password part of a URL that stands for a value: `${X}`, `$X`, `<x>`, `{x}`.
+fn is_reference(value: &str) -> bool {
+    value.starts_with('$')
+        || value.contains("${")
+        || value.contains("{{")
+        || (value.starts_with('<') && value.ends_with('>'))
+        || (value.starts_with('{') && value.ends_with('}'))
+        || value.contains("%(")
+        || value.chars().all(|c| c == '*' || c == 'x' || c == 'X')
 }
 
 /// Does a secret-looking `name` hold a real literal `value`?
@@ -200,7 +366,7 @@ pub fn url_with_password(value: &str) -> Option<std::ops::Range<usize>> {
     let at = authority.rfind('@')?;
     let colon = authority[..at].find(':')?;
     let password = &authority[colon + 1..at];
-    if is_placeholder(password) {
+    if password.chars().count() < 4 || is_reference(password) {
         return None;
     }
     let start = scheme_end + colon + 1;
@@ -275,6 +441,15 @@ mod tests {
             "COMPASS_HOME",
             "AUTHOR",
             "KEY",
+            "token_count",
+            "password_field_label",
+            "SECRET_KEY_FILE",
+            "PASSWORD_HASHERS",
+            "AUTH_PASSWORD_VALIDATORS",
+            "AUTH_USER_MODEL",
+            "PASSWORD_RESET_TIMEOUT",
+            "pass_through",
+            "password_change_template",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret-looking");
         }
@@ -295,10 +470,39 @@ mod tests {
             "...",
             "/run/secrets/db_password",
             "true",
+            "$(cat /run/secrets/x)",
+            "%(password)s",
+            "{password}",
+            "Enter your password",
+            "DB_PASSWORD",
+            "access_token",
+            "auth.User",
+            "fake-token-for-tests",
+            "my-dummy-secret",
+            "vault:secret/data/app#password",
+            "https://auth.internal/token",
+            "/etc/app/secret.key",
+            "None",
+            "1.3.6.1.5.5.7.3.1",
+            "_password_reset_token",
+            "sk_live_your_key_here",
+            "change-me-to-a-long-random-string",
+            "set-password",
+            "!#$%&'*+-.^_`|~",
         ] {
             assert!(is_placeholder(value), "{value:?} should be a placeholder");
         }
-        for value in ["changeme", "password", "hunter22", "s3cr3t-Value", "123456"] {
+        for value in [
+            "changeme",
+            "password",
+            "admin",
+            "hunter22",
+            "s3cr3t-Value",
+            "sk_test_not_real_but_literal_value",
+            "123456",
+            "django-insecure-9f$k2@x!q",
+            "Zx81-kq_Pw7",
+        ] {
             assert!(!is_placeholder(value), "{value:?} should be a value");
         }
         assert!(is_literal_secret("DB_PASSWORD", "changeme"));

@@ -1,0 +1,57 @@
+//! SC002 secret-assignment: a secret-looking name bound to a literal value — a Python
+//! assignment or keyword argument, a YAML key, a Dockerfile ENV/ARG, a `.env` line, a Rust
+//! `const`/`static`/`let`. Judged with the shared name/value classifier
+//! ([`super::secret_names`]) on the artifact-independent [`NamedValue`] view.
+//!
+//! Where a more specific rule reports the same secret (SC001's provider formats, DF007,
+//! DP009), the engine keeps that finding and drops this one.
+
+use crate::diagnostic::{Emitter, redact};
+use crate::model::named::{Binding, NamedValue};
+use crate::rules::secrets::secret_names::is_literal_secret;
+
+pub const TRIGGERS: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "credential",
+    "auth",
+];
+
+pub fn check(values: &[NamedValue], out: &mut Emitter) {
+    for named in values {
+        if !is_literal_secret(&named.name, &named.value) {
+            continue;
+        }
+        let help = match named.binding {
+            Binding::EnvEntry => {
+                "keep real values out of tracked `.env` files: commit a `.env.example` with placeholders and add `.env` to .gitignore"
+            }
+            Binding::DockerfileEnv | Binding::DockerfileArg => {
+                "pass it at run time (orchestrator secret, `--env-file`), or at build time with `RUN --mount=type=secret`"
+            }
+            Binding::RustConst => {
+                "read it at startup (`std::env::var(\"...\")` or a secret store), not from a literal"
+            }
+            Binding::YamlKey => {
+                "reference it (`${VAR}`, a Kubernetes Secret, a secret store) instead of writing the value"
+            }
+            Binding::Assignment | Binding::KeywordArgument => {
+                "read it from the environment or a secret store (`os.environ[\"...\"]`), not from a literal"
+            }
+        };
+        out.report(
+            named.value_span,
+            format!(
+                "`{}` {} a literal secret (`{}`)",
+                named.name,
+                named.binding.describe(),
+                redact::mask(&named.value)
+            ),
+        )
+        .help(help)
+        .secret(named.value_span);
+    }
+}
