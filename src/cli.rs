@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// Print diagnostics only: no summary line, no notes.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Parse every file, even those holding none of the rules' trigger words (slower;
+    /// for checking that the gates hide nothing).
+    #[arg(long, hide = true)]
+    pub no_trigger_gates: bool,
     /// Never color the output (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,

@@ -135,6 +135,10 @@ pub struct Settings {
     pub test_paths: GlobSet,
     /// Severity per rule index for findings under `test_paths` (None: unchanged).
     pub severity_in_tests: Vec<Option<Severity>>,
+    /// Parse only files some rule's trigger gate lets through (the default). Off, every
+    /// file of a known kind is parsed: slower, and — the gates being only a shortcut —
+    /// the same findings (the fixture tests check exactly that).
+    pub trigger_gates: bool,
 }
 
 /// Options from the command line that take part in settings.
@@ -340,6 +344,7 @@ impl Settings {
             python: file.python,
             test_paths,
             severity_in_tests,
+            trigger_gates: true,
         })
     }
 

@@ -279,6 +279,16 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     {
         active.rules.extend(&plan.python_servers);
     }
+    if !settings.trigger_gates {
+        active = kind_plan
+            .map(|p| Active {
+                rules: p.rules.clone(),
+            })
+            .unwrap_or_default();
+        if kind == ArtifactKind::Python {
+            active.rules.extend(&plan.python_servers);
+        }
+    }
     let parsed = !active.is_empty() || plan.wants_facts(kind, &file);
     if parsed {
         match kind {

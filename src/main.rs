@@ -65,7 +65,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         extend_exclude: args.exclude.clone(),
         fail_on: args.fail_on.as_deref().and_then(Severity::parse),
     };
-    let settings = Settings::resolve(config, &overrides).map_err(|e| e.to_string())?;
+    let mut settings = Settings::resolve(config, &overrides).map_err(|e| e.to_string())?;
+    settings.trigger_gates = !args.no_trigger_gates;
 
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()

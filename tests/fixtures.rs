@@ -105,6 +105,8 @@ fn fixtures_report_exactly_what_they_annotate() {
         ..CliOverrides::default()
     };
     let settings = Settings::resolve(None, &overrides).expect("all rules");
+    let mut ungated_settings = settings.clone();
+    ungated_settings.trigger_gates = false;
     let mut failures = Vec::new();
     let mut cases_run = 0;
     for case in fixture_cases(&root) {
@@ -129,7 +131,21 @@ fn fixtures_report_exactly_what_they_annotate() {
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap_or(&case)
             .to_path_buf();
-        let report = prodlint::check(&[relative], &settings).expect("fixture run");
+        let report =
+            prodlint::check(std::slice::from_ref(&relative), &settings).expect("fixture run");
+        // Trigger gates are only a shortcut: parsing every file must find the same.
+        let ungated = prodlint::check(&[relative], &ungated_settings).expect("ungated fixture run");
+        let key = |d: &prodlint::diagnostic::Diagnostic| {
+            (d.anchor.path.clone(), d.anchor.start.line, d.rule.id)
+        };
+        let gated_set: BTreeSet<_> = report.diagnostics.iter().map(key).collect();
+        let ungated_set: BTreeSet<_> = ungated.diagnostics.iter().map(key).collect();
+        for hidden in ungated_set.difference(&gated_set) {
+            failures.push(format!(
+                "hidden by a trigger gate: {}:{} {}",
+                hidden.0, hidden.1, hidden.2
+            ));
+        }
         let actual: BTreeSet<Expectation> = report
             .diagnostics
             .iter()

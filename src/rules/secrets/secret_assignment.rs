@@ -7,19 +7,24 @@
 //! DP009), the engine keeps that finding and drops this one.
 
 use crate::diagnostic::{Emitter, redact};
+use crate::gate::Gate;
 use crate::model::named::{Binding, NamedValue};
 use crate::rules::secrets::secret_names::is_literal_secret;
 
-pub const TRIGGERS: &[&str] = &[
-    "pass",
-    "pwd",
-    "secret",
-    "token",
-    "key",
-    "credential",
-    "auth",
-];
-
+/// A name holding a secret word (any case) written as a binding: `NAME=` / `name:` /
+/// `"name":` / `x["NAME"] =` (Python, YAML, `.env`, Rust), a Kubernetes env
+/// `name: DB_PASSWORD`, a Dockerfile `ENV`/`ARG` (also the legacy `ENV KEY value`). The
+/// words are the classifier's (`secret_names`): a plain `key` is not secret, `api_key` is.
+pub const TRIGGERS: Gate = Gate::Regex {
+    literals: &["=", ":"],
+    pattern: concat!(
+        r"(?i)(?:",
+        r"(?:pass|pwd|secret|token|credential|auth|(?:api|private|access|signing|encryption|master)[_.\-]?key)[\w.\-]*[`'\x22]?\]?\s*[:=]",
+        r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?:pass|pwd|secret|token|credential|auth|key)",
+        r"|(?m:^\s*(?:ENV|ARG)\s+[\w.\-]*(?:pass|pwd|secret|token|credential|auth|key))",
+        r")"
+    ),
+};
 pub fn check(values: &[NamedValue], out: &mut Emitter) {
     for named in values {
         if !is_literal_secret(&named.name, &named.value) {
