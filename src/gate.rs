@@ -7,7 +7,7 @@
 //! aho-corasick pass. A gate may let through files the rule then finds clean (that costs
 //! time); it must never hold back a file the rule would flag (that would be a miss).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -72,6 +72,8 @@ impl GateSet {
             AhoCorasick::builder()
                 .ascii_case_insensitive(case_insensitive)
                 .match_kind(MatchKind::Standard)
+                // A few hundred literals at most: a DFA is small and the fastest search.
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .expect("trigger literals compile")
         });

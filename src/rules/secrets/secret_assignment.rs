@@ -16,15 +16,40 @@ use crate::rules::secrets::secret_names::is_literal_secret;
 /// `name: DB_PASSWORD`, a Dockerfile `ENV`/`ARG` (also the legacy `ENV KEY value`). The
 /// words are the classifier's (`secret_names`): a plain `key` is not secret, `api_key` is.
 pub const TRIGGERS: Gate = Gate::Regex {
-    literals: &["=", ":"],
+    literals: &[
+        "pass",
+        "Pass",
+        "PASS",
+        "pwd",
+        "Pwd",
+        "PWD",
+        "secret",
+        "Secret",
+        "SECRET",
+        "token",
+        "Token",
+        "TOKEN",
+        "credential",
+        "Credential",
+        "CREDENTIAL",
+        "auth",
+        "Auth",
+        "AUTH",
+        "key",
+        "Key",
+        "KEY",
+    ],
     pattern: concat!(
-        r"(?i)(?:",
-        r"(?:pass|pwd|secret|token|credential|auth|(?:api|private|access|signing|encryption|master)[_.\-]?key)[\w.\-]*[`'\x22]?\]?\s*[:=]",
-        r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?:pass|pwd|secret|token|credential|auth|key)",
-        r"|(?m:^\s*(?:ENV|ARG)\s+[\w.\-]*(?:pass|pwd|secret|token|credential|auth|key))",
-        r")"
+        // A name holding a secret word (case-insensitive) that the name then ends or goes
+        // on after a separator or hump (`DB_PASSWORD`, `apiKey`; not `tokens`, `author`),
+        // bound with `=` or `:` (not compared with `==`).
+        r"(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|auth|(?:api|private|access)[_.\-]?key)",
+        r"(?:[^a-z\s`'\x22\]:=][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=](?:[^=]|$)",
+        r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
+        r"|(?m:^\s*(?i:ENV|ARG)\s+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key))",
     ),
 };
+
 pub fn check(values: &[NamedValue], out: &mut Emitter) {
     for named in values {
         if !is_literal_secret(&named.name, &named.value) {
