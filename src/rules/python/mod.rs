@@ -2,7 +2,7 @@
 //! resolved every call and assignment target through the file's imports.
 
 /// The words that make an identifier secret-looking, as a regex alternation for trigger
-/// gates (case-insensitive there; the classifier itself is `secret-names.toml`): PY053 and
+/// gates (case-insensitive there; the classifier itself is `rules/secrets/secret-names.toml`): PY053 and
 /// PY093 need one near a log call or an environment read.
 macro_rules! secret_words {
     () => {
@@ -27,7 +27,6 @@ pub mod pool_per_request;
 pub mod print_in_handler;
 pub mod retry_without_backoff;
 pub mod secret_in_log;
-pub mod secret_names;
 pub mod secret_with_literal_fallback;
 pub mod socket_without_timeout;
 pub mod subprocess_without_timeout;

@@ -1,13 +1,13 @@
 //! PY053 secret-in-log: a logging call (or `print`) passes a value whose name says it is a
 //! secret (`logger.info("login %s %s", user, password)`). Which names are secret is data
-//! (`rules/python/secret-names.toml`); only arguments that are a bare name or attribute
+//! (`rules/secrets/secret-names.toml`); only arguments that are a bare name or attribute
 //! chain are judged, by their last segment.
 
-use super::secret_names::is_secret_name;
 use super::{PythonFile, is_dotted_name, last_segment};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::{ArgumentKind, Call};
+use crate::rules::secrets::secret_names::is_secret_name;
 
 /// A logging call or print whose arguments (up to one level of nested parentheses, over
 /// several lines) hold a secret-looking word.

@@ -3,11 +3,11 @@
 //! so a deployment that forgets the variable runs with a published secret instead of
 //! failing.
 
-use super::secret_names::is_secret_name;
 use super::{PythonFile, env_default, env_key, is_dev_named};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
+use crate::rules::secrets::secret_names::is_secret_name;
 
 /// An environment read, and a secret-looking word somewhere in the file.
 pub const TRIGGERS: Gate = Gate::Regex {

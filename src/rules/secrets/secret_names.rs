@@ -1,6 +1,7 @@
 //! Secret-looking names and literal values: the one classifier every rule about "a secret
-//! written in a config" uses (DP009 for container environments; later secret rules for
-//! `.env` files and settings modules).
+//! written somewhere" uses — SC002 (every artifact), DF007 (Dockerfile ENV/ARG), DP009
+//! (container environments), PY053 (secrets in logs), PY093 (secret env fallbacks). The
+//! name lists are data: `rules/secrets/secret-names.toml`.
 //!
 //! - [`is_secret_name`]: does a variable/key name say it holds a credential
 //!   (`DB_PASSWORD`, `apiKey`, `AWS_SECRET_ACCESS_KEY`, `client_secret`), as opposed to
@@ -12,145 +13,28 @@
 //! - [`url_with_password`]: a URL carrying `user:password@` (a `*_URL` name is not
 //!   secret-looking by itself, its value can be).
 
-/// Words that make a name secret-looking on their own (after splitting the name into
-/// lower-case words at `_`, `-`, `.` and camelCase humps).
-const SECRET_WORDS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "passphrase",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "auth",
-    "privatekey",
-    "accesskey",
-    "secretkey",
-];
+/// The name lists (`rules/secrets/secret-names.toml`), read once.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Names {
+    words: Vec<String>,
+    pairs: Vec<[String; 2]>,
+    not_after: Vec<String>,
+    not_before: Vec<String>,
+}
 
-/// Two consecutive words that make a name secret-looking (`api_key`, `PRIVATE_KEY`).
-const SECRET_PAIRS: &[(&str, &str)] = &[
-    ("api", "key"),
-    ("private", "key"),
-    ("access", "key"),
-    ("secret", "key"),
-    ("signing", "key"),
-    ("encryption", "key"),
-    ("master", "key"),
-    ("client", "secret"),
-];
+fn names() -> &'static Names {
+    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        toml::from_str(include_str!("../../../rules/secrets/secret-names.toml"))
+            .expect("secret-names.toml is valid")
+    })
+}
 
-/// A last word that makes the name about a secret rather than the secret itself:
-/// where it lives (`_FILE`, `_PATH`, `_URL`), what it is called, how it behaves.
-const DESCRIPTIVE_SUFFIXES: &[&str] = &[
-    "file",
-    "path",
-    "dir",
-    "url",
-    "uri",
-    "endpoint",
-    "host",
-    "hostname",
-    "port",
-    "name",
-    "user",
-    "username",
-    "id",
-    "count",
-    "length",
-    "len",
-    "size",
-    "limit",
-    "max",
-    "min",
-    "ttl",
-    "expiry",
-    "expires",
-    "expiration",
-    "lifetime",
-    "timeout",
-    "type",
-    "kind",
-    "header",
-    "hdr",
-    "enabled",
-    "disabled",
-    "enable",
-    "required",
-    "mode",
-    "provider",
-    "method",
-    "policy",
-    "version",
-    "format",
-    "algorithm",
-    "alg",
-    "issuer",
-    "audience",
-    "scope",
-    "scopes",
-    "ref",
-    "key_ref",
-    "field",
-    "env",
-    "source",
-    "backend",
-    "strategy",
-    "rounds",
-    "salt_rounds",
-    // What a form, a model or code calls the field, not its value.
-    "label",
-    "hint",
-    "help",
-    "prompt",
-    "message",
-    "msg",
-    "text",
-    "title",
-    "placeholder",
-    "widget",
-    "input",
-    "param",
-    "parameter",
-    "column",
-    "attr",
-    "attribute",
-    "pattern",
-    "regex",
-    "re",
-    "prefix",
-    "separator",
-    "model",
-    "class",
-    "handler",
-    "hasher",
-    "hashers",
-    "validator",
-    "validators",
-    "factory",
-    "manager",
-    "serializer",
-    "error",
-    "errors",
-    "exception",
-    "status",
-    "state",
-    "encoding",
-    "charset",
-    "chars",
-    "characters",
-    "digits",
-    "through",
-    "thru",
-    "reset",
-    "template",
-    "templates",
-    "form",
-    "view",
-];
+/// Is `word` (lower case) a secret word on its own (`password`, `token`)?
+pub fn is_secret_word(word: &str) -> bool {
+    names().words.iter().any(|w| w == word)
+}
 
 /// The lower-case words of a name: `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key;
 /// `apiKey` → api, key; `client-secret` → client, secret.
@@ -178,19 +62,32 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
-/// Does the name say it holds a credential?
+/// Does the name say it holds a credential? A secret word or pair (`DB_PASSWORD`,
+/// `apiKey`), with no word after it that makes the name about the secret (`TOKEN_COUNT`,
+/// `PASSWORD_FILE`) and none before it that does (`next_token`, `is_password`).
 pub fn is_secret_name(name: &str) -> bool {
+    let names = names();
     let words = name_words(name);
-    let Some(last) = words.last() else {
+    let has = |list: &[String], w: &str| list.iter().any(|x| x == w);
+    // The first and last word of the last secret phrase in the name.
+    let mut hit = None;
+    for (i, word) in words.iter().enumerate() {
+        if has(&names.words, word) {
+            hit = Some((i, i));
+        } else if i > 0
+            && names
+                .pairs
+                .iter()
+                .any(|[a, b]| *a == words[i - 1] && b == word)
+        {
+            hit = Some((i - 1, i));
+        }
+    }
+    let Some((first, last)) = hit else {
         return false;
     };
-    if DESCRIPTIVE_SUFFIXES.contains(&last.as_str()) {
-        return false;
-    }
-    words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
-        || words
-            .windows(2)
-            .any(|pair| SECRET_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())))
+    !words[last + 1..].iter().any(|w| has(&names.not_after, w))
+        && !words[..first].iter().any(|w| has(&names.not_before, w))
 }
 
 /// Is the value obviously not a real secret? Shorter than 4 characters; a placeholder
@@ -330,9 +227,7 @@ fn is_identifier_like(value: &str) -> bool {
         && words
             .iter()
             .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
-        && words
-            .iter()
-            .any(|w| SECRET_WORDS.contains(w) || *w == "key");
+        && words.iter().any(|w| is_secret_word(w) || *w == "key");
     // An OID, a version, an address: `1.3.6.1.5.5.7.3.1`, `10.0.0.5`.
     let numeric_dotted =
         value.contains('.') && value.chars().all(|c| c.is_ascii_digit() || c == '.');
@@ -523,5 +418,46 @@ mod tests {
         );
         assert_eq!(url_with_password("https://example.com/a:b@c"), None);
         assert_eq!(url_with_password("not a url"), None);
+    }
+
+    #[test]
+    fn names_from_python_code() {
+        for name in [
+            "password",
+            "DB_PASSWORD",
+            "apiKey",
+            "api_key",
+            "client_secret",
+            "self.token",
+            "auth_token",
+            "SECRET_KEY",
+            "stripe_secret_key",
+            "refresh_token",
+            "AWS_SECRET_ACCESS_KEY",
+            "authorization",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "token_count",
+            "num_tokens",
+            "tokens",
+            "password_reset_url",
+            "secret_name",
+            "keyboard",
+            "monkey",
+            "is_password",
+            "token_type",
+            "api_key_id",
+            "passwords_match",
+            "user",
+            "key",
+            "TOKEN_URL",
+            "next_token",
+            "ignored_credentials",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+        assert_eq!(name_words("apiKeyID"), ["api", "key", "id"]);
     }
 }
