@@ -14,6 +14,7 @@ use crate::source::Span;
 pub enum Binding {
     Assignment,
     KeywordArgument,
+    DictEntry,
     YamlKey,
     EnvEntry,
     DockerfileEnv,
@@ -26,6 +27,7 @@ impl Binding {
         match self {
             Binding::Assignment => "is assigned",
             Binding::KeywordArgument => "is passed",
+            Binding::DictEntry => "maps to",
             Binding::YamlKey => "is set to",
             Binding::EnvEntry => "is set to",
             Binding::DockerfileEnv => "is set by ENV to",
@@ -100,6 +102,17 @@ pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
                 binding: Binding::KeywordArgument,
             });
         }
+    }
+    for entry in &module.dict_entries {
+        let Literal::Str(value) = &entry.value else {
+            continue;
+        };
+        out.push(NamedValue {
+            name: entry.key.clone(),
+            value: value.clone(),
+            value_span: inside_quotes(text, entry.value_span),
+            binding: Binding::DictEntry,
+        });
     }
     out
 }

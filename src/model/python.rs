@@ -105,6 +105,16 @@ impl Literal {
     }
 }
 
+/// A `"key": value` entry of a dict display read as a literal (an assignment's value or a
+/// call's argument, nested displays included), with the spans a finding needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DictEntry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Literal,
+    pub value_span: Span,
+}
+
 /// How an argument is passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgumentKind {
@@ -429,6 +439,8 @@ pub struct Module {
     /// The first syntax error; the rest of the model is still built around it.
     pub syntax_error: Option<Span>,
     calls_by_qualname: HashMap<String, Vec<usize>, FastHash>,
+    /// String-keyed entries of the dict displays read as literals (see [`DictEntry`]).
+    pub dict_entries: Vec<DictEntry>,
 }
 
 impl Module {
@@ -1083,6 +1095,7 @@ struct Builder<'a> {
     /// The `try` statement of each handler, by index into `try_exits`.
     handler_trys: Vec<Option<usize>>,
     environ_reads: Vec<EnvironRead>,
+    dict_entries: Vec<DictEntry>,
     environ_references: Vec<RefId>,
     ctx: Context,
     frames: Vec<Frame>,
@@ -1118,6 +1131,7 @@ impl<'a> Builder<'a> {
                 callee_references: Vec::new(),
             },
             calls: Vec::new(),
+            dict_entries: Vec::new(),
             functions: Vec::new(),
             decorator_sources: Vec::new(),
             assignments: Vec::new(),
@@ -1694,8 +1708,18 @@ impl<'a> Builder<'a> {
                     judgeable = false;
                     break;
                 };
+                let key_span = Span::new(key.start_byte(), key.end_byte());
+                let value_span = Span::new(value.start_byte(), value.end_byte());
                 let key = self.literal(key, depth + 1);
                 let value = self.literal(value, depth + 1);
+                if let Literal::Str(name) = &key {
+                    self.dict_entries.push(DictEntry {
+                        key: name.clone(),
+                        key_span,
+                        value: value.clone(),
+                        value_span,
+                    });
+                }
                 pairs.push((key, value));
             }
             self.recycle(children);
@@ -2515,6 +2539,14 @@ impl<'a> Builder<'a> {
             handlers: self.handlers,
             loops: self.loops,
             environ_reads: self.environ_reads,
+            dict_entries: {
+                // A display can be read twice (an argument that is also walked as an
+                // expression): keep each entry once.
+                let mut entries = self.dict_entries;
+                entries.sort_by_key(|e| e.key_span);
+                entries.dedup_by_key(|e| e.key_span);
+                entries
+            },
             syntax_error: first_syntax_error(tree),
             calls_by_qualname,
         }
@@ -4085,6 +4117,29 @@ def fetch():
                 ("c", true),
                 ("d", false),
                 ("<lambda>", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn dict_entries_have_spans() {
+        let text = "DATABASES = {\"default\": {\"PASSWORD\": \"s3cret-value\", \"PORT\": 5432}}\nf(options={\"token\": \"abc\"})\n";
+        let module = model(text);
+        let entries: Vec<(&str, &str)> = module
+            .dict_entries
+            .iter()
+            .map(|e| (e.key.as_str(), &text[e.value_span.start..e.value_span.end]))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                (
+                    "default",
+                    "{\"PASSWORD\": \"s3cret-value\", \"PORT\": 5432}"
+                ),
+                ("PASSWORD", "\"s3cret-value\""),
+                ("PORT", "5432"),
+                ("token", "\"abc\""),
             ]
         );
     }
