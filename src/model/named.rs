@@ -15,6 +15,7 @@ pub enum Binding {
     Assignment,
     KeywordArgument,
     DictEntry,
+    DefaultArgument,
     YamlKey,
     EnvEntry,
     DockerfileEnv,
@@ -28,6 +29,7 @@ impl Binding {
             Binding::Assignment => "is assigned",
             Binding::KeywordArgument => "is passed",
             Binding::DictEntry => "maps to",
+            Binding::DefaultArgument => "defaults to",
             Binding::YamlKey => "is set to",
             Binding::EnvEntry => "is set to",
             Binding::DockerfileEnv => "is set by ENV to",
@@ -102,6 +104,17 @@ pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
                 binding: Binding::KeywordArgument,
             });
         }
+    }
+    for default in &module.parameter_defaults {
+        let Literal::Str(value) = &default.value else {
+            continue;
+        };
+        out.push(NamedValue {
+            name: default.name.clone(),
+            value: value.clone(),
+            value_span: inside_quotes(text, default.value_span),
+            binding: Binding::DefaultArgument,
+        });
     }
     for entry in &module.dict_entries {
         let Literal::Str(value) = &entry.value else {

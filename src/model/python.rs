@@ -105,6 +105,15 @@ impl Literal {
     }
 }
 
+/// A parameter's default value (`def connect(password="...")`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterDefault {
+    pub function: FunctionId,
+    pub name: String,
+    pub value: Literal,
+    pub value_span: Span,
+}
+
 /// A `"key": value` entry of a dict display read as a literal (an assignment's value or a
 /// call's argument, nested displays included), with the spans a finding needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -441,6 +450,8 @@ pub struct Module {
     calls_by_qualname: HashMap<String, Vec<usize>, FastHash>,
     /// String-keyed entries of the dict displays read as literals (see [`DictEntry`]).
     pub dict_entries: Vec<DictEntry>,
+    /// Default values of function parameters.
+    pub parameter_defaults: Vec<ParameterDefault>,
 }
 
 impl Module {
@@ -1096,6 +1107,7 @@ struct Builder<'a> {
     handler_trys: Vec<Option<usize>>,
     environ_reads: Vec<EnvironRead>,
     dict_entries: Vec<DictEntry>,
+    parameter_defaults: Vec<ParameterDefault>,
     environ_references: Vec<RefId>,
     ctx: Context,
     frames: Vec<Frame>,
@@ -1132,6 +1144,7 @@ impl<'a> Builder<'a> {
             },
             calls: Vec::new(),
             dict_entries: Vec::new(),
+            parameter_defaults: Vec::new(),
             functions: Vec::new(),
             decorator_sources: Vec::new(),
             assignments: Vec::new(),
@@ -2188,7 +2201,21 @@ impl<'a> Builder<'a> {
         for &parameter in &children {
             let kind = parameter.kind_id();
             let pattern = if kind == g.default_parameter || kind == g.typed_default_parameter {
-                parameter.child_by_field_id(g.f_name)
+                let name = parameter.child_by_field_id(g.f_name);
+                let value = parameter.child_by_field_id(g.f_value);
+                if let (Some(name), Some(value)) = (name, value)
+                    && name.kind_id() == g.identifier
+                    && let Some(function) = self.functions.len().checked_sub(1)
+                {
+                    let literal = self.literal(value, 0);
+                    self.parameter_defaults.push(ParameterDefault {
+                        function: FunctionId(function),
+                        name: self.text_of(name).to_owned(),
+                        value: literal,
+                        value_span: Span::new(value.start_byte(), value.end_byte()),
+                    });
+                }
+                name
             } else if kind == g.typed_parameter {
                 // The first child is the name (or `*name`); the rest is the annotation.
                 parameter.named_child(0)
@@ -2547,6 +2574,7 @@ impl<'a> Builder<'a> {
                 entries.dedup_by_key(|e| e.key_span);
                 entries
             },
+            parameter_defaults: self.parameter_defaults,
             syntax_error: first_syntax_error(tree),
             calls_by_qualname,
         }

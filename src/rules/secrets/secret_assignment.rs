@@ -68,7 +68,10 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
             Binding::YamlKey => {
                 "reference it (`${VAR}`, a Kubernetes Secret, a secret store) instead of writing the value"
             }
-            Binding::Assignment | Binding::KeywordArgument | Binding::DictEntry => {
+            Binding::Assignment
+            | Binding::KeywordArgument
+            | Binding::DictEntry
+            | Binding::DefaultArgument => {
                 "read it from the environment or a secret store (`os.environ[\"...\"]`), not from a literal"
             }
         };
