@@ -51,9 +51,41 @@ fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
+/// The file a set of candidates means: the only one under `base_dir` (the folder of the
+/// artifact that names it), else the only one at all; None when several could be meant
+/// (no guessing).
+fn pick<'a>(matches: &[&'a FileFacts], base_dir: &str) -> Option<&'a FileFacts> {
+    let prefix = if base_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{base_dir}/")
+    };
+    let local: Vec<&FileFacts> = matches
+        .iter()
+        .copied()
+        .filter(|f| f.path.starts_with(&prefix))
+        .collect();
+    match (local.len(), matches.len()) {
+        (1, _) => Some(local[0]),
+        (0, 1) => Some(matches[0]),
+        _ => None,
+    }
+}
+
+/// The files among `files` whose path is `suffix` or ends with `/suffix`.
+fn ending_with<'a>(files: &[&'a FileFacts], suffix: &str) -> Vec<&'a FileFacts> {
+    files
+        .iter()
+        .copied()
+        .filter(|f| f.path == suffix || f.path.ends_with(&format!("/{suffix}")))
+        .collect()
+}
+
 /// The file among `files` a path means: an exact repository path first (`exact`, most
 /// likely first), else the most specific suffix of `written` that matches, preferring
-/// files under `base_dir`; None when several match equally (no guessing).
+/// files under `base_dir`; None when several match equally (no guessing). A path written
+/// inside an image (`/srv/orders/app.py`) is found by its repository suffix
+/// (`orders/app.py`).
 pub fn resolve_path<'a>(
     files: &[&'a FileFacts],
     exact: &[String],
@@ -70,69 +102,32 @@ pub fn resolve_path<'a>(
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
-    let prefix = if base_dir.is_empty() {
-        String::new()
-    } else {
-        format!("{base_dir}/")
-    };
     for start in 0..parts.len() {
-        let suffix = parts[start..].join("/");
-        let matches: Vec<&FileFacts> = files
-            .iter()
-            .copied()
-            .filter(|f| f.path == suffix || f.path.ends_with(&format!("/{suffix}")))
-            .collect();
-        if matches.is_empty() {
-            continue;
+        let matches = ending_with(files, &parts[start..].join("/"));
+        if !matches.is_empty() {
+            return pick(&matches, base_dir);
         }
-        let local: Vec<&FileFacts> = matches
-            .iter()
-            .copied()
-            .filter(|f| f.path.starts_with(&prefix))
-            .collect();
-        return match (local.len(), matches.len()) {
-            (1, _) => Some(local[0]),
-            (0, 1) => Some(matches[0]),
-            _ => None,
-        };
     }
     None
 }
 
-/// The Python file a dotted module name means (`orders.app` → `orders/app.py` or
-/// `orders/app/__init__.py`), found by path suffix under any source root, preferring
-/// files under `base_dir`; None when absent or ambiguous.
+/// The Python file a dotted module name means (`orders.app` → `orders/app.py`, or the
+/// package's `package_file`: `__init__.py` for an import, `__main__.py` for `python -m`),
+/// found by path suffix under any source root, preferring files under `base_dir`; None
+/// when absent or ambiguous.
 pub fn resolve_python_module<'a>(
     facts: &'a ProjectFacts,
     module: &str,
+    package_file: &str,
     base_dir: &str,
 ) -> Option<&'a FileFacts> {
     let python: Vec<&FileFacts> = facts.python_files().collect();
     let base = module.replace('.', "/");
-    for candidate in [format!("{base}.py"), format!("{base}/__init__.py")] {
-        let matches: Vec<&FileFacts> = python
-            .iter()
-            .copied()
-            .filter(|f| f.path == candidate || f.path.ends_with(&format!("/{candidate}")))
-            .collect();
-        if matches.is_empty() {
-            continue;
+    for candidate in [format!("{base}.py"), format!("{base}/{package_file}")] {
+        let matches = ending_with(&python, &candidate);
+        if !matches.is_empty() {
+            return pick(&matches, base_dir);
         }
-        let prefix = if base_dir.is_empty() {
-            String::new()
-        } else {
-            format!("{base_dir}/")
-        };
-        let local: Vec<&FileFacts> = matches
-            .iter()
-            .copied()
-            .filter(|f| f.path.starts_with(&prefix))
-            .collect();
-        return match (local.len(), matches.len()) {
-            (1, _) => Some(local[0]),
-            (0, 1) => Some(matches[0]),
-            _ => None,
-        };
     }
     None
 }

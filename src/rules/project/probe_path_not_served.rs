@@ -13,7 +13,9 @@ use crate::model::facts::ProjectFacts;
 pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
     for file in &facts.files {
         for probe in &file.probe_paths {
-            let Some(module) = resolve_python_module(facts, &probe.module, &probe.base_dir) else {
+            let Some(module) =
+                resolve_python_module(facts, &probe.module, "__init__.py", &probe.base_dir)
+            else {
                 continue;
             };
             let Some(routes) = &module.python_routes else {
