@@ -4,31 +4,9 @@
 
 use crate::diagnostic::Emitter;
 use crate::model::container::{ContainerOrigin, ContainerSpec};
-use crate::rules::secrets::secret_names::is_literal_secret;
+use crate::rules::secrets::secret_names::{self, is_literal_secret};
 
-pub const TRIGGERS: &[&str] = &[
-    "pass",
-    "Pass",
-    "PASS",
-    "pwd",
-    "Pwd",
-    "PWD",
-    "secret",
-    "Secret",
-    "SECRET",
-    "token",
-    "Token",
-    "TOKEN",
-    "key",
-    "Key",
-    "KEY",
-    "credential",
-    "Credential",
-    "CREDENTIAL",
-    "auth",
-    "Auth",
-    "AUTH",
-];
+pub const TRIGGERS: &[&str] = secret_names::SECRET_NAME_LITERALS;
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     if !spec.is_deployed() {

@@ -4,17 +4,10 @@
 
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::Dockerfile;
-use crate::rules::secrets::secret_names::is_literal_secret;
+use crate::rules::secrets::secret_names::{self, is_literal_secret};
 
-pub const TRIGGERS: &[&str] = &[
-    "PASS",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "KEY",
-    "CREDENTIAL",
-    "AUTH",
-];
+/// Dockerfile gates ignore case, so any form of the words will do.
+pub const TRIGGERS: &[&str] = secret_names::SECRET_NAME_LITERALS;
 
 pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
     let instructions = dockerfile

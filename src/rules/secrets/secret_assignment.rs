@@ -9,41 +9,19 @@
 use crate::diagnostic::{Emitter, redact};
 use crate::gate::Gate;
 use crate::model::named::{Binding, NamedValue};
-use crate::rules::secrets::secret_names::is_literal_secret;
+use crate::rules::secrets::secret_names::{self, is_literal_secret};
 
 /// A name holding a secret word (any case) written as a binding: `NAME=` / `name:` /
 /// `"name":` / `x["NAME"] =` (Python, YAML, `.env`, Rust), a Kubernetes env
 /// `name: DB_PASSWORD`, a Dockerfile `ENV`/`ARG` (also the legacy `ENV KEY value`). The
 /// words are the classifier's (`secret_names`): a plain `key` is not secret, `api_key` is.
 pub const TRIGGERS: Gate = Gate::Regex {
-    literals: &[
-        "pass",
-        "Pass",
-        "PASS",
-        "pwd",
-        "Pwd",
-        "PWD",
-        "secret",
-        "Secret",
-        "SECRET",
-        "token",
-        "Token",
-        "TOKEN",
-        "credential",
-        "Credential",
-        "CREDENTIAL",
-        "auth",
-        "Auth",
-        "AUTH",
-        "key",
-        "Key",
-        "KEY",
-    ],
+    literals: secret_names::SECRET_NAME_LITERALS,
     pattern: concat!(
         // A name holding a secret word (case-insensitive) that the name then ends or goes
         // on after a separator or hump (`DB_PASSWORD`, `apiKey`; not `tokens`, `author`),
         // bound with `=` or `:` (not compared with `==`).
-        r"(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|auth|(?:api|private|access)[_.\-]?key)",
+        r"(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|auth(?:orization)?|ssn|cvv|cvc|(?:api|private|access)[_.\-]?key)",
         r"(?:[^a-z\s`'\x22\]:=][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=](?:[^=]|$)",
         r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
         r"|(?m:^\s*(?i:ENV|ARG)\s+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key))",

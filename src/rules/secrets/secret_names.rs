@@ -13,6 +13,38 @@
 //! - [`url_with_password`]: a URL carrying `user:password@` (a `*_URL` name is not
 //!   secret-looking by itself, its value can be).
 
+/// The secret words (and their Capitalized / UPPER forms) as trigger literals: a file
+/// holding none of them cannot bind a secret-looking name (SC002, DP009, DF007 gates).
+pub const SECRET_NAME_LITERALS: &[&str] = &[
+    "pass",
+    "Pass",
+    "PASS",
+    "pwd",
+    "Pwd",
+    "PWD",
+    "secret",
+    "Secret",
+    "SECRET",
+    "token",
+    "Token",
+    "TOKEN",
+    "credential",
+    "Credential",
+    "CREDENTIAL",
+    "auth",
+    "Auth",
+    "AUTH",
+    "key",
+    "Key",
+    "KEY",
+    "ssn",
+    "SSN",
+    "cvv",
+    "CVV",
+    "cvc",
+    "CVC",
+];
+
 /// The name lists (`rules/secrets/secret-names.toml`), read once.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
