@@ -6,11 +6,23 @@
 use super::PythonFile;
 use super::timeout_table::{self, TimeoutEntry};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../../rules/python/client-timeouts.toml");
 
-pub const TRIGGERS: &[&str] = &["redis", "psycopg", "pika"];
+/// The client's library, and the name of a constructor of the table (bare, so an alias
+/// import still names it): `redis` + `Redis`, `psycopg` + `connect`.
+pub const TRIGGERS: Gate = Gate::All(&[
+    &["redis", "psycopg", "pika"],
+    &[
+        "Redis",
+        "from_url",
+        "connect",
+        "ConnectionParameters",
+        "URLParameters",
+    ],
+]);
 
 pub fn table() -> &'static [TimeoutEntry] {
     static TABLE_DATA: OnceLock<Vec<TimeoutEntry>> = OnceLock::new();
@@ -38,9 +50,15 @@ mod tests {
 
     #[test]
     fn every_name_is_gated_by_a_trigger() {
+        let Gate::All(groups) = TRIGGERS else {
+            panic!("expected an All gate")
+        };
         for entry in table() {
             for name in &entry.names {
-                assert!(TRIGGERS.iter().any(|t| name.contains(t)), "{name}");
+                assert!(
+                    groups.iter().all(|g| g.iter().any(|t| name.contains(t))),
+                    "{name}"
+                );
             }
         }
     }
