@@ -5,6 +5,7 @@
 //! API is [`check`]: paths and settings in, a sorted [`Report`] out.
 
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
