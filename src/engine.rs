@@ -378,6 +378,9 @@ fn check_python(
         return;
     };
     let module = crate::model::python::build(&file.text, &tree);
+    // The model owns what rules need; the tree (several times the file's size) goes now,
+    // not after the rules ran.
+    drop(tree);
     if let Some(span) = module.syntax_error {
         parse_error(
             file,
