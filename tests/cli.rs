@@ -630,6 +630,24 @@ fn sarif_output_validates_against_the_official_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator really checks: a wrong version or a result without a message fails.
+    // A target given as an absolute path gets absolute `file://` URIs, still valid SARIF.
+    let absolute: serde_json::Value = serde_json::from_str(&stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "sarif"])
+            .arg(dir.path().join("app")),
+    ))
+    .expect("valid JSON");
+    assert!(validator.is_valid(&absolute));
+    let uri =
+        &absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert!(
+        uri["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file:///")),
+        "{uri}"
+    );
+    assert!(uri.get("uriBaseId").is_none(), "{uri}");
     let mut broken = sarif.clone();
     broken["version"] = "9.9".into();
     assert!(!validator.is_valid(&broken));

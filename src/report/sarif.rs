@@ -111,7 +111,9 @@ struct PhysicalLocation<'a> {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: String,
-    uri_base_id: &'a str,
+    /// Set for paths relative to the scanned root; absent for absolute `file://` URIs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -217,10 +219,7 @@ pub fn render(report: &Report) -> String {
             },
             locations: vec![Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: uri_of(&d.anchor.path),
-                        uri_base_id: SRCROOT,
-                    },
+                    artifact_location: artifact_location(&d.anchor.path),
                     region: Region {
                         start_line: d.anchor.start.line,
                         start_column: d.anchor.start.column,
@@ -254,10 +253,28 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// A relative URI: forward slashes, percent-encoding of what a URI cannot hold raw.
+/// A path relative to the scanned root (the usual case: prodlint prints paths relative to
+/// the working directory) becomes a relative URI under `%SRCROOT%`, which code scanning
+/// resolves against the repository; an absolute path (a target outside the working
+/// directory) becomes an absolute `file://` URI rather than a wrong relative one.
+fn artifact_location(path: &str) -> ArtifactLocation<'static> {
+    if path.starts_with('/') {
+        ArtifactLocation {
+            uri: format!("file://{}", uri_of(path)),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri_of(path),
+            uri_base_id: Some(SRCROOT),
+        }
+    }
+}
+
+/// Percent-encodes what a URI cannot hold raw; keeps `/`.
 fn uri_of(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.trim_start_matches('/').bytes() {
+    for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
@@ -266,4 +283,23 @@ fn uri_of(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_get_the_source_root_and_absolute_ones_a_file_uri() {
+        let relative = artifact_location("app/my settings.py");
+        assert_eq!(
+            (relative.uri.as_str(), relative.uri_base_id),
+            ("app/my%20settings.py", Some(SRCROOT))
+        );
+        let absolute = artifact_location("/srv/repo/app.py");
+        assert_eq!(
+            (absolute.uri.as_str(), absolute.uri_base_id),
+            ("file:///srv/repo/app.py", None)
+        );
+    }
 }
