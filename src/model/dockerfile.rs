@@ -14,6 +14,23 @@ use crate::model::container::{
     ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, Port, Spanned,
 };
 
+/// The external image the final stage is ultimately built from (following `FROM <stage>`
+/// chains), lower-cased, with literal ARG values substituted; empty when there is none.
+pub fn final_base_image(df: &Dockerfile) -> String {
+    let Some(stage) = df.final_stage() else {
+        return String::new();
+    };
+    stage_chain(df, stage.index)
+        .last()
+        .and_then(|root| root.base_image.as_ref())
+        .map(|image| {
+            df.substitute(&image.text, None)
+                .unwrap_or_else(|| image.text.clone())
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default()
+}
+
 /// `stage` followed by the stages it is built from, most derived first.
 pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<&Stage> {
     let mut chain = Vec::new();

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::{Arguments, Dockerfile};
-use crate::model::dockerfile::{final_stage_container, stage_chain};
+use crate::model::dockerfile::{final_base_image, final_stage_container, stage_chain};
 
 pub const TRIGGERS: &[&str] = &["python", "pip"];
 
@@ -13,16 +13,7 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
         return;
     };
     let chain = stage_chain(dockerfile, stage.index);
-    let base = chain
-        .last()
-        .and_then(|root| root.base_image.as_ref())
-        .map(|image| {
-            dockerfile
-                .substitute(&image.text, None)
-                .unwrap_or_else(|| image.text.clone())
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
+    let base = final_base_image(dockerfile);
     let base_name = base.rsplit('/').next().unwrap_or(&base);
     let python_base = base_name.starts_with("python") || base_name.starts_with("pypy");
     let installs = chain.iter().any(|s| {

@@ -4,7 +4,7 @@
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::Dockerfile;
 use crate::model::dockerfile::{
-    final_stage_container, last_in_chain, main_process_script, stage_chain,
+    final_base_image, final_stage_container, last_in_chain, main_process_script,
 };
 use crate::model::facts::ProjectFacts;
 use crate::rules::project::{ProjectEmitter, resolve_script};
@@ -48,17 +48,7 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
             }
         }
         None => {
-            let chain = stage_chain(dockerfile, stage.index);
-            let base = chain
-                .last()
-                .and_then(|root| root.base_image.as_ref())
-                .map(|image| {
-                    dockerfile
-                        .substitute(&image.text, None)
-                        .unwrap_or_else(|| image.text.clone())
-                        .to_ascii_lowercase()
-                })
-                .unwrap_or_default();
+            let base = final_base_image(dockerfile);
             if base == "scratch" || is_nonroot_base(&base) || drops_privileges(dockerfile) {
                 return;
             }
@@ -97,12 +87,7 @@ pub fn root_via_script(dockerfile: &Dockerfile) -> Option<Span> {
     if last_in_chain(dockerfile, stage.index, "USER").is_some() || drops_privileges(dockerfile) {
         return None;
     }
-    let chain = stage_chain(dockerfile, stage.index);
-    let base = chain
-        .last()
-        .and_then(|root| root.base_image.as_ref())
-        .map(|image| image.text.to_ascii_lowercase())
-        .unwrap_or_default();
+    let base = final_base_image(dockerfile);
     if base == "scratch" || is_nonroot_base(&base) {
         return None;
     }
