@@ -117,6 +117,15 @@ impl Node {
         }
     }
 
+    /// The scalar's literal text: `None` for null, templated values, collections and
+    /// aliases (everything a rule must treat as unknown or absent rather than as text).
+    pub fn literal(&self) -> Option<&str> {
+        if self.is_null() {
+            return None;
+        }
+        self.as_str()
+    }
+
     pub fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             NodeValue::Sequence(items) => Some(items),

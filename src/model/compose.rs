@@ -16,7 +16,7 @@ use crate::lang::shell::{Word, split_words};
 use crate::lang::yaml::{Node, NodeValue, ScalarStyle, YamlStream};
 use crate::model::container::{
     ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, HostNamespaces, Port, Probe,
-    ProbeAction, Resources, SecurityContext, Spanned,
+    ProbeAction, Resources, SecurityContext, Spanned, spanned_literal,
 };
 use crate::source::Span;
 
@@ -158,7 +158,7 @@ fn words(node: &Node, text: &str) -> Vec<Word> {
             .filter_map(|item| item.as_str().map(|t| Word::new(t, item.span)))
             .collect();
     }
-    let Some(value) = literal(node) else {
+    let Some(value) = node.literal() else {
         return Vec::new();
     };
     match content_offset(node, text) {
@@ -350,17 +350,6 @@ pub fn duration_seconds(text: &str) -> Option<i64> {
         total_ms = total_ms.checked_add((number * factor) as i64)?;
     }
     Some(total_ms / 1000)
-}
-
-fn literal(node: &Node) -> Option<&str> {
-    if node.is_null() {
-        return None;
-    }
-    node.as_str()
-}
-
-fn spanned_literal(node: &Node) -> Option<Spanned<String>> {
-    literal(node).map(|text| Spanned::new(text.to_string(), node.span))
 }
 
 #[cfg(test)]

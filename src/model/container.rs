@@ -306,3 +306,10 @@ impl ContainerSpec {
         self.command.command.iter().chain(self.command.args.iter())
     }
 }
+
+/// A YAML scalar's literal text with its span (see [`crate::lang::yaml::Node::literal`]);
+/// the way Kubernetes and compose values enter the container model.
+pub fn spanned_literal(node: &crate::lang::yaml::Node) -> Option<Spanned<String>> {
+    node.literal()
+        .map(|text| Spanned::new(text.to_string(), node.span))
+}

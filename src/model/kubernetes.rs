@@ -12,7 +12,7 @@ use crate::lang::shell::Word;
 use crate::lang::yaml::{Node, NodeValue, YamlStream};
 use crate::model::container::{
     ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, HostNamespaces, Port, Probe,
-    ProbeAction, Resources, SecurityContext, Spanned,
+    ProbeAction, Resources, SecurityContext, Spanned, spanned_literal,
 };
 use crate::model::facts::{AutoscalerFact, BudgetFact, KubernetesFacts, WorkloadFact};
 use crate::source::{SourceFile, Span};
@@ -122,7 +122,7 @@ impl<'a> Manifest<'a> {
                     let field = |key: &str| {
                         target
                             .and_then(|t| t.get(key))
-                            .and_then(literal)
+                            .and_then(Node::literal)
                             .map(str::to_string)
                     };
                     facts.autoscalers.push(AutoscalerFact {
@@ -198,11 +198,11 @@ fn object_of(node: &Node, document: usize) -> Option<Object<'_>> {
         kind: kind.to_string(),
         kind_span: kind_node.span,
         api_version: api_version.as_str().map(str::to_string),
-        name: name_node.and_then(literal).map(str::to_string),
+        name: name_node.and_then(Node::literal).map(str::to_string),
         name_span: name_node.map(|name| name.span),
         namespace: metadata
             .and_then(|metadata| metadata.get("namespace"))
-            .and_then(literal)
+            .and_then(Node::literal)
             .map(str::to_string),
         node,
         span: node.span,
@@ -373,7 +373,7 @@ pub fn container_spec(node: &Node, origin: ContainerOrigin) -> ContainerSpec {
         .or(image.filter(|image| !image.span.is_empty()))
         .map_or(node.span, |anchor| anchor.span);
     let mut spec = ContainerSpec::new(origin, anchor);
-    spec.name = name.and_then(literal).map(str::to_string);
+    spec.name = name.and_then(Node::literal).map(str::to_string);
     spec.image = image.and_then(spanned_literal);
     spec.command = container_command(node);
     spec.env = node
@@ -513,7 +513,7 @@ fn env_var(item: &Node) -> Option<EnvVar> {
 fn port(item: &Node) -> Option<Port> {
     item.as_map()?;
     Some(Port {
-        name: item.get("name").and_then(literal).map(str::to_string),
+        name: item.get("name").and_then(Node::literal).map(str::to_string),
         number: item
             .get("containerPort")
             .and_then(Node::as_i64)
@@ -576,18 +576,6 @@ fn probe_action(body: &Node) -> ProbeAction {
         };
     }
     ProbeAction::Unknown
-}
-
-/// A scalar's literal text: `None` for null, templated values, collections and aliases.
-fn literal(node: &Node) -> Option<&str> {
-    if node.is_null() {
-        return None;
-    }
-    node.as_str()
-}
-
-fn spanned_literal(node: &Node) -> Option<Spanned<String>> {
-    literal(node).map(|text| Spanned::new(text.to_string(), node.span))
 }
 
 /// Template source text without the quotes of a quoted scalar (`"{{ .x }}"`).
