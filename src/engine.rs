@@ -12,6 +12,7 @@ use crate::discover::relative_to_root;
 use crate::gate::{Gate, GateSet};
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
+use crate::lang::python_outline::{self, Region};
 use crate::lang::shell::Word;
 use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::container::ContainerSpec;
@@ -22,7 +23,7 @@ use crate::model::facts::{
 use crate::model::server::{self, EnvValue, ServerContext, ServerSettings};
 use crate::rules::project::{ProjectEmitter, ProjectFinding};
 use crate::rules::python::PythonFile;
-use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, registry};
+use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
@@ -49,6 +50,10 @@ pub struct FileOutcome {
 struct KindPlan {
     rules: Vec<usize>,
     gates: GateSet,
+    /// For each rule, where in a file its findings can be (`Scope::Function`), or `None`
+    /// when it must see the whole file.
+    regions: GateSet,
+    local: Vec<bool>,
 }
 
 impl KindPlan {
@@ -61,10 +66,32 @@ impl KindPlan {
     fn build(rules: Vec<usize>, extra: &[String], case_insensitive: bool) -> Self {
         let registry = registry();
         let gates = rules.iter().map(|&i| registry.rules[i].gate).collect();
+        let scopes: Vec<Scope> = rules.iter().map(|&i| registry.rules[i].scope).collect();
+        let regions = scopes
+            .iter()
+            .map(|scope| match scope {
+                Scope::Function(region) => *region,
+                Scope::Module => Gate::Any(&[]),
+            })
+            .collect();
         KindPlan {
             gates: GateSet::new(gates, extra, case_insensitive),
+            regions: GateSet::new(regions, extra, case_insensitive),
+            local: scopes
+                .iter()
+                .map(|s| matches!(s, Scope::Function(_)))
+                .collect(),
             rules,
         }
+    }
+
+    /// Where in `text` the active rules' findings can be, when every one of them judges
+    /// a function at a time; `None` when some rule must see the whole file.
+    fn region_hits(&self, text: &str, active: &Active) -> Option<Vec<usize>> {
+        if !active.positions.iter().all(|&p| self.local[p]) {
+            return None;
+        }
+        Some(self.regions.hits(text, &active.positions))
     }
 
     /// The rules whose gate passes on `text`: the only ones worth parsing the file for.
@@ -72,13 +99,10 @@ impl KindPlan {
         if self.rules.is_empty() {
             return Active::default();
         }
+        let positions = self.gates.passing(text);
         Active {
-            rules: self
-                .gates
-                .passing(text)
-                .into_iter()
-                .map(|i| self.rules[i])
-                .collect(),
+            rules: positions.iter().map(|&i| self.rules[i]).collect(),
+            positions,
         }
     }
 }
@@ -87,6 +111,8 @@ impl KindPlan {
 #[derive(Default)]
 struct Active {
     rules: Vec<usize>,
+    /// The same rules by position in their `KindPlan`.
+    positions: Vec<usize>,
 }
 
 impl Active {
@@ -276,33 +302,44 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         _ => None,
     };
     let mut active = kind_plan.map(|p| p.active(&file.text)).unwrap_or_default();
+    let mut whole_file = false;
     if kind == ArtifactKind::Python
         && (is_gunicorn_config(&file.path) || file.text.contains("uvicorn"))
     {
         active.rules.extend(&plan.python_servers);
+        whole_file = !plan.python_servers.is_empty();
     }
     if !settings.trigger_gates {
         active = kind_plan
             .map(|p| Active {
                 rules: p.rules.clone(),
+                positions: (0..p.rules.len()).collect(),
             })
             .unwrap_or_default();
         if kind == ArtifactKind::Python {
             active.rules.extend(&plan.python_servers);
         }
     }
-    let parsed = !active.is_empty() || plan.wants_facts(kind, &file);
+    let wants_facts = plan.wants_facts(kind, &file);
+    let parsed = !active.is_empty() || wants_facts;
     if parsed {
         match kind {
-            ArtifactKind::Python => check_python(
-                &file,
-                settings,
-                plan,
-                &active,
-                worker,
-                &mut findings,
-                &mut facts,
-            ),
+            ArtifactKind::Python => {
+                // Only the functions the rules can report on, when that is all they need.
+                let regions = (settings.trigger_gates && !whole_file && !wants_facts)
+                    .then(|| plan.python.region_hits(&file.text, &active))
+                    .flatten()
+                    .and_then(|hits| python_outline::regions(&file.text, &hits));
+                check_python(
+                    &file,
+                    settings,
+                    plan,
+                    (&active, regions.as_deref()),
+                    worker,
+                    &mut findings,
+                    &mut facts,
+                )
+            }
             ArtifactKind::Rust => check_rust(&file, &active, &mut findings),
             ArtifactKind::Dockerfile => {
                 check_dockerfile(&file, plan, &active, &mut findings, &mut facts)
@@ -363,12 +400,16 @@ fn check_python(
     file: &SourceFile,
     settings: &Settings,
     plan: &Plan,
-    active: &Active,
+    (active, regions): (&Active, Option<&[Region]>),
     worker: &mut Worker,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
-    let Some(tree) = worker.python.parse(&file.text) else {
+    let partial = regions
+        .and_then(|regions| worker.python.parse_regions(&file.text, regions))
+        // Regions that do not parse cleanly mean the outline misread the file.
+        .filter(|tree| !tree.root_node().has_error());
+    let Some(tree) = partial.or_else(|| worker.python.parse(&file.text)) else {
         parse_error(
             file,
             findings,

@@ -117,6 +117,52 @@ impl GateSet {
             .collect()
     }
 
+    /// Where in `text` the gates at `positions` find what they look for: each literal of
+    /// an `Any` or `All` list, each match of a pattern (a `Regex` gate's literals only
+    /// pre-screen the file, so they mark nothing), and each extra literal. Sorted.
+    pub fn hits(&self, text: &str, positions: &[usize]) -> Vec<usize> {
+        let mut wanted = vec![false; self.literals.len()];
+        let mut patterns = Vec::new();
+        for &position in positions {
+            self.mark_sources(&self.gates[position], &mut wanted, &mut patterns);
+        }
+        let mut hits = Vec::new();
+        if let Some(automaton) = &self.automaton {
+            for hit in automaton.find_overlapping_iter(text) {
+                let index = hit.pattern().as_usize();
+                if index >= self.extra_start || wanted[index] {
+                    hits.push(hit.start());
+                }
+            }
+        }
+        for pattern in patterns {
+            if let Some(regex) = self.regex(pattern) {
+                hits.extend(regex.find_iter(text).map(|m| m.start()));
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    fn mark_sources(&self, gate: &Gate, wanted: &mut [bool], patterns: &mut Vec<&'static str>) {
+        let mut mark = |literals: &[&str]| {
+            for literal in literals {
+                if let Ok(i) = self.literals.binary_search(literal) {
+                    wanted[i] = true;
+                }
+            }
+        };
+        match gate {
+            Gate::Any(literals) => mark(literals),
+            Gate::All(groups) => groups.iter().for_each(|g| mark(g)),
+            Gate::Regex { pattern, .. } => patterns.push(pattern),
+            Gate::Either(gates) | Gate::Every(gates) => gates
+                .iter()
+                .for_each(|g| self.mark_sources(g, wanted, patterns)),
+        }
+    }
+
     fn passes(&self, gate: &Gate, text: &str, has: &dyn Fn(&str) -> bool) -> bool {
         match gate {
             Gate::Any(literals) => literals.is_empty() || literals.iter().any(|l| has(l)),

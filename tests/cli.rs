@@ -701,14 +701,23 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn files_without_any_trigger_keyword_are_not_parsed() {
     // The same syntax error is noted only where a rule could fire: a file with none of
-    // the enabled rules' trigger keywords is never parsed (the speed lever on big trees).
+    // the enabled rules' trigger keywords is never parsed (the speed lever on big trees),
+    // nor is a function none of the rules can report on.
     let dir = TempDir::new().expect("tempdir");
     // (`pass` would be a trigger of SC002: a name word of `REDIS_PASS`.)
     write(dir.path(), "quiet.py", "def broken(:\n    return 1\n");
     write(
         dir.path(),
         "loud.py",
-        "import requests\ndef broken(:\n    return 1\n",
+        "import requests\ndef broken(:\n    return requests.get(url, timeout=5)\n",
+    );
+    write(
+        dir.path(),
+        "elsewhere.py",
+        &format!(
+            "import requests\n\ndef fetch():\n    return requests.get(url, timeout=5)\n\ndef broken(:\n    return 1\n{}",
+            "\ndef other():\n    return 2\n".repeat(10)
+        ),
     );
     let out = stdout_of(prodlint().current_dir(dir.path()).args([
         "--format",

@@ -4,6 +4,7 @@
 pub mod dockerfile;
 pub mod dotenv;
 pub mod python;
+pub mod python_outline;
 pub mod rust;
 pub mod shell;
 pub mod yaml;

@@ -27,6 +27,31 @@ impl PythonParser {
     pub fn parse(&mut self, text: &str) -> Option<tree_sitter::Tree> {
         self.parser.parse(text, None)
     }
+
+    /// Parse only `regions` of `text` (see `python_outline`); node offsets and positions
+    /// stay those of the whole text. `None` if tree-sitter refuses the ranges or gives up.
+    pub fn parse_regions(
+        &mut self,
+        text: &str,
+        regions: &[crate::lang::python_outline::Region],
+    ) -> Option<tree_sitter::Tree> {
+        let ranges: Vec<tree_sitter::Range> = regions
+            .iter()
+            .map(|r| tree_sitter::Range {
+                start_byte: r.start,
+                end_byte: r.end,
+                start_point: tree_sitter::Point::new(r.start_row, 0),
+                end_point: tree_sitter::Point::new(r.end_row, r.end_column),
+            })
+            .collect();
+        self.parser.set_included_ranges(&ranges).ok()?;
+        let tree = self.parser.parse(text, None);
+        // The parser is reused for the next file, which is parsed whole unless told.
+        self.parser
+            .set_included_ranges(&[])
+            .expect("an empty range list is always accepted");
+        tree
+    }
 }
 
 impl Default for PythonParser {

@@ -65,6 +65,20 @@ pub struct Rule {
     /// A second, project-stage part of a file rule (DF001 reads the entrypoint script
     /// a Dockerfile runs; SV004 judges gunicorn's default bind with its config module).
     pub project: Option<ProjectCheck>,
+    pub scope: Scope,
+}
+
+/// How much of a Python module a rule must see to judge it.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    /// The whole module.
+    Module,
+    /// The functions and classes holding a hit of this gate (and everything the model
+    /// resolves names through: imports and module-level bindings, which carry hits on to
+    /// the names they bind). What the rule reports lies inside one function and depends
+    /// on nothing else of the module, so the engine may parse only those parts; see
+    /// `lang::python_outline`.
+    Function(Gate),
 }
 
 impl Rule {
@@ -98,6 +112,7 @@ struct RuleDef {
     gate: Gate,
     check: Check,
     project: Option<ProjectCheck>,
+    scope: Scope,
 }
 
 macro_rules! rule {
@@ -108,6 +123,17 @@ macro_rules! rule {
             gate: IntoGate::into_gate($triggers),
             check: $check,
             project: None,
+            scope: Scope::Module,
+        }
+    };
+    ($doc:literal, $triggers:expr, $check:expr, region: $region:expr) => {
+        RuleDef {
+            doc_path: $doc,
+            doc: include_str!(concat!("../../rules/", $doc)),
+            gate: IntoGate::into_gate($triggers),
+            check: $check,
+            project: None,
+            scope: Scope::Function(IntoGate::into_gate($region)),
         }
     };
     ($doc:literal, $triggers:expr, $check:expr, $project:expr) => {
@@ -117,6 +143,7 @@ macro_rules! rule {
             gate: IntoGate::into_gate($triggers),
             check: $check,
             project: Some($project),
+            scope: Scope::Module,
         }
     };
 }
@@ -251,17 +278,20 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY001-http-call-without-timeout.md",
             python::http_call_without_timeout::TRIGGERS,
-            Check::Python(python::http_call_without_timeout::check)
+            Check::Python(python::http_call_without_timeout::check),
+            region: python::http_call_without_timeout::TRIGGERS
         ),
         rule!(
             "python/PY002-socket-without-timeout.md",
             python::socket_without_timeout::TRIGGERS,
-            Check::Python(python::socket_without_timeout::check)
+            Check::Python(python::socket_without_timeout::check),
+            region: python::socket_without_timeout::TRIGGERS
         ),
         rule!(
             "python/PY003-client-without-timeout.md",
             python::client_without_timeout::TRIGGERS,
-            Check::Python(python::client_without_timeout::check)
+            Check::Python(python::client_without_timeout::check),
+            region: python::client_without_timeout::TRIGGERS
         ),
         rule!(
             "python/PY004-subprocess-without-timeout.md",
@@ -276,42 +306,50 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY040-blocking-call-in-async.md",
             python::blocking_call_in_async::TRIGGERS,
-            Check::Python(python::blocking_call_in_async::check)
+            Check::Python(python::blocking_call_in_async::check),
+            region: python::blocking_call_in_async::REGION
         ),
         rule!(
             "python/PY041-dangling-task.md",
             python::dangling_task::TRIGGERS,
-            Check::Python(python::dangling_task::check)
+            Check::Python(python::dangling_task::check),
+            region: python::dangling_task::TRIGGERS
         ),
         rule!(
             "python/PY042-swallowed-cancellation.md",
             python::swallowed_cancellation::TRIGGERS,
-            Check::Python(python::swallowed_cancellation::check)
+            Check::Python(python::swallowed_cancellation::check),
+            region: python::swallowed_cancellation::REGION
         ),
         rule!(
             "python/PY050-swallowed-exception.md",
             python::swallowed_exception::TRIGGERS,
-            Check::Python(python::swallowed_exception::check)
+            Check::Python(python::swallowed_exception::check),
+            region: python::swallowed_exception::TRIGGERS
         ),
         rule!(
             "python/PY051-error-log-without-traceback.md",
             python::error_log_without_traceback::TRIGGERS,
-            Check::Python(python::error_log_without_traceback::check)
+            Check::Python(python::error_log_without_traceback::check),
+            region: python::error_log_without_traceback::REGION
         ),
         rule!(
             "python/PY052-print-in-handler.md",
             python::print_in_handler::TRIGGERS,
-            Check::Python(python::print_in_handler::check)
+            Check::Python(python::print_in_handler::check),
+            region: python::print_in_handler::REGION
         ),
         rule!(
             "python/PY060-retry-without-backoff.md",
             python::retry_without_backoff::TRIGGERS,
-            Check::Python(python::retry_without_backoff::check)
+            Check::Python(python::retry_without_backoff::check),
+            region: python::retry_without_backoff::TRIGGERS
         ),
         rule!(
             "python/PY070-pool-per-request.md",
             python::pool_per_request::TRIGGERS,
-            Check::Python(python::pool_per_request::check)
+            Check::Python(python::pool_per_request::check),
+            region: python::pool_per_request::REGION
         ),
         rule!(
             "python/PY071-django-conn-max-age-without-health-checks.md",
@@ -321,7 +359,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY092-env-read-in-handler.md",
             python::env_read_in_handler::TRIGGERS,
-            Check::Python(python::env_read_in_handler::check)
+            Check::Python(python::env_read_in_handler::check),
+            region: python::env_read_in_handler::REGION
         ),
         rule!(
             "python/PY011-django-debug.md",
@@ -331,7 +370,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY012-asgi-debug.md",
             python::asgi_debug::TRIGGERS,
-            Check::Python(python::asgi_debug::check)
+            Check::Python(python::asgi_debug::check),
+            region: python::asgi_debug::REGION
         ),
         rule!(
             "python/PY020-dev-server-call.md",
@@ -346,7 +386,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY053-secret-in-log.md",
             python::secret_in_log::TRIGGERS,
-            Check::Python(python::secret_in_log::check)
+            Check::Python(python::secret_in_log::check),
+            region: python::secret_in_log::TRIGGERS
         ),
         rule!(
             "python/PY080-tls-verify-disabled.md",
@@ -366,12 +407,14 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY093-secret-with-literal-fallback.md",
             python::secret_with_literal_fallback::TRIGGERS,
-            Check::Python(python::secret_with_literal_fallback::check)
+            Check::Python(python::secret_with_literal_fallback::check),
+            region: python::secret_with_literal_fallback::TRIGGERS
         ),
         rule!(
             "python/PY100-irreversible-migration.md",
             python::irreversible_migration::TRIGGERS,
-            Check::Python(python::irreversible_migration::check)
+            Check::Python(python::irreversible_migration::check),
+            region: python::irreversible_migration::TRIGGERS
         ),
         rule!(
             "rust/RS001-http-client-without-timeout.md",
@@ -447,7 +490,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "secrets/SC002-secret-assignment.md",
             secrets::secret_assignment::TRIGGERS,
-            Check::Named(secrets::secret_assignment::check)
+            Check::Named(secrets::secret_assignment::check),
+            region: secrets::secret_assignment::TRIGGERS
         ),
     ]
 }
@@ -473,6 +517,7 @@ pub fn registry() -> &'static Registry {
                 gate: def.gate,
                 check: def.check,
                 project: def.project,
+                scope: def.scope,
             })
             .collect();
         rules.sort_by(|a, b| a.meta.id.cmp(b.meta.id));

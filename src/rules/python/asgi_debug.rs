@@ -3,9 +3,14 @@
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
 
 pub const TRIGGERS: &[&str] = &["fastapi", "starlette", "quart", "sanic"];
+
+/// Where a finding can be: the debug keyword or attribute (`debug`, sanic's `dev` and
+/// `auto_reload`).
+pub const REGION: Gate = Gate::Any(&["debug", "dev", "auto_reload"]);
 
 /// Calls and the keywords that turn debug on.
 const DEBUG_CALLS: &[(&str, &[&str])] = &[

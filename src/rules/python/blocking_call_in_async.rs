@@ -16,38 +16,40 @@ use std::sync::OnceLock;
 const TABLE: &str = include_str!("../../../rules/python/blocking.toml");
 
 /// An `async def`, and a word of some blocking call of the table (tested below).
-pub const TRIGGERS: Gate = Gate::All(&[
-    &["async def"],
-    &[
-        "sleep",
-        "requests",
-        "urlopen",
-        "urllib",
-        "http.client",
-        "HTTPConnection",
-        "HTTPSConnection",
-        "httpx",
-        "subprocess",
-        "system",
-        "os.wait",
-        "waitpid",
-        "import wait",
-        "socket",
-        "smtplib",
-        "ftplib",
-        "open(",
-        "read_text",
-        "read_bytes",
-        "write_text",
-        "write_bytes",
-        "psycopg",
-        "pymysql",
-        "MySQLdb",
-        "Redis",
-        "redis",
-        "input(",
-    ],
-]);
+pub const TRIGGERS: Gate = Gate::All(&[&["async def"], BLOCKING_WORDS]);
+
+/// Where a finding can be: at the blocking call.
+pub const REGION: Gate = Gate::Any(BLOCKING_WORDS);
+
+const BLOCKING_WORDS: &[&str] = &[
+    "sleep",
+    "requests",
+    "urlopen",
+    "urllib",
+    "http.client",
+    "HTTPConnection",
+    "HTTPSConnection",
+    "httpx",
+    "subprocess",
+    "system",
+    "os.wait",
+    "waitpid",
+    "import wait",
+    "socket",
+    "smtplib",
+    "ftplib",
+    "open(",
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "psycopg",
+    "pymysql",
+    "MySQLdb",
+    "Redis",
+    "redis",
+    "input(",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

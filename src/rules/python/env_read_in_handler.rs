@@ -6,7 +6,10 @@ use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 
 /// An environment read and something that makes a function a handler.
-pub const TRIGGERS: Gate = Gate::Every(&[Gate::Any(&["environ", "getenv"]), super::HANDLER_GATE]);
+pub const TRIGGERS: Gate = Gate::Every(&[REGION, super::HANDLER_GATE]);
+
+/// Where a finding can be: at the environment read.
+pub const REGION: Gate = Gate::Any(&["environ", "getenv"]);
 
 const ENV_CALLS: &[&str] = &[
     "os.getenv",

@@ -6,7 +6,12 @@ use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::HandlerId;
 
-pub const TRIGGERS: Gate = Gate::All(&[&[".error(", ".critical("], &["except"]]);
+pub const TRIGGERS: Gate = Gate::All(&[LOG_CALLS, &["except"]]);
+
+const LOG_CALLS: &[&str] = &[".error(", ".critical("];
+
+/// Where a finding can be: at the log call.
+pub const REGION: Gate = Gate::Any(LOG_CALLS);
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if file.is_test() {

@@ -7,18 +7,18 @@ use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 
 /// A pool constructor and something that makes a function a handler.
-pub const TRIGGERS: Gate = Gate::Every(&[
-    Gate::Any(&[
-        "create_engine",
-        "create_async_engine",
-        "redis",
-        "Redis",
-        "Session",
-        "httpx",
-        "aiohttp",
-        "psycopg",
-    ]),
-    super::HANDLER_GATE,
+pub const TRIGGERS: Gate = Gate::Every(&[REGION, super::HANDLER_GATE]);
+
+/// Where a finding can be: at the client or pool constructor.
+pub const REGION: Gate = Gate::Any(&[
+    "create_engine",
+    "create_async_engine",
+    "redis",
+    "Redis",
+    "Session",
+    "httpx",
+    "aiohttp",
+    "psycopg",
 ]);
 
 const POOLS: &[&str] = &[

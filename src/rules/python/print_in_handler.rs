@@ -6,7 +6,10 @@ use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 
 /// `print(` and something that makes a function a handler (a decorator or a view class).
-pub const TRIGGERS: Gate = Gate::Every(&[Gate::Any(&["print("]), super::HANDLER_GATE]);
+pub const TRIGGERS: Gate = Gate::Every(&[REGION, super::HANDLER_GATE]);
+
+/// Where a finding can be: at the `print(` call.
+pub const REGION: Gate = Gate::Any(&["print("]);
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if file.is_test() {

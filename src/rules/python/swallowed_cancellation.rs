@@ -11,6 +11,9 @@ pub const TRIGGERS: Gate = Gate::Either(&[
     Gate::All(&[&["async def"], &["BaseException", "except:"]]),
 ]);
 
+/// Where a finding can be: at the `except` clause.
+pub const REGION: Gate = Gate::Any(&["CancelledError", "BaseException", "except:"]);
+
 const CANCELLED: &[&str] = &[
     "asyncio.CancelledError",
     "asyncio.exceptions.CancelledError",
