@@ -3,6 +3,7 @@
 //! `--select`/`--ignore` into the settings the engine runs with.
 
 use crate::diagnostic::Severity;
+use crate::lang::python_outline;
 use crate::rules::registry;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -139,6 +140,10 @@ pub struct Settings {
     /// file of a known kind is parsed: slower, and — the gates being only a shortcut —
     /// the same findings (the fixture tests check exactly that).
     pub trigger_gates: bool,
+    /// Parse only the regions of a Python file its rules can report on unless they are
+    /// more than this share of the file (then the whole file: little to save). The
+    /// fixture tests set 1.0 so every fixture is also checked region by region.
+    pub region_share_limit: f64,
 }
 
 /// Options from the command line that take part in settings.
@@ -345,6 +350,7 @@ impl Settings {
             test_paths,
             severity_in_tests,
             trigger_gates: true,
+            region_share_limit: python_outline::DEFAULT_REGION_SHARE_LIMIT,
         })
     }
 

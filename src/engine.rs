@@ -329,7 +329,9 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
                 let regions = (settings.trigger_gates && !whole_file && !wants_facts)
                     .then(|| plan.python.region_hits(&file.text, &active))
                     .flatten()
-                    .and_then(|hits| python_outline::regions(&file.text, &hits));
+                    .and_then(|hits| {
+                        python_outline::regions(&file.text, &hits, settings.region_share_limit)
+                    });
                 check_python(
                     &file,
                     settings,

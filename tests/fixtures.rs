@@ -107,6 +107,10 @@ fn fixtures_report_exactly_what_they_annotate() {
     let settings = Settings::resolve(None, &overrides).expect("all rules");
     let mut ungated_settings = settings.clone();
     ungated_settings.trigger_gates = false;
+    // Fixtures are small, so most are parsed whole by default; this parses every one
+    // region by region wherever that leaves anything out.
+    let mut regional_settings = settings.clone();
+    regional_settings.region_share_limit = 1.0;
     let mut failures = Vec::new();
     let mut cases_run = 0;
     for case in fixture_cases(&root) {
@@ -134,7 +138,10 @@ fn fixtures_report_exactly_what_they_annotate() {
         let report =
             prodlint::check(std::slice::from_ref(&relative), &settings).expect("fixture run");
         // Trigger gates are only a shortcut: parsing every file must find the same.
-        let ungated = prodlint::check(&[relative], &ungated_settings).expect("ungated fixture run");
+        let ungated = prodlint::check(std::slice::from_ref(&relative), &ungated_settings)
+            .expect("ungated fixture run");
+        let regional =
+            prodlint::check(&[relative], &regional_settings).expect("regional fixture run");
         let key = |d: &prodlint::diagnostic::Diagnostic| {
             (d.anchor.path.clone(), d.anchor.start.line, d.rule.id)
         };
@@ -144,6 +151,31 @@ fn fixtures_report_exactly_what_they_annotate() {
             failures.push(format!(
                 "hidden by a trigger gate: {}:{} {}",
                 hidden.0, hidden.1, hidden.2
+            ));
+        }
+        // Parsing only regions must find the same, but for syntax errors in what it
+        // leaves out (PL001 says so).
+        let findings = |diagnostics: &[prodlint::diagnostic::Diagnostic]| -> BTreeSet<_> {
+            diagnostics
+                .iter()
+                .filter(|d| d.rule.id != "PL001")
+                .map(key)
+                .collect()
+        };
+        let (whole, regional) = (
+            findings(&report.diagnostics),
+            findings(&regional.diagnostics),
+        );
+        for hidden in whole.difference(&regional) {
+            failures.push(format!(
+                "missed when parsing regions: {}:{} {}",
+                hidden.0, hidden.1, hidden.2
+            ));
+        }
+        for extra in regional.difference(&whole) {
+            failures.push(format!(
+                "only when parsing regions: {}:{} {}",
+                extra.0, extra.1, extra.2
             ));
         }
         let actual: BTreeSet<Expectation> = report

@@ -63,13 +63,13 @@ pub struct Region {
 }
 
 /// Above this share of the file, picking regions saves too little to be worth it.
-const MOST_OF_THE_FILE: f64 = 0.6;
+pub const DEFAULT_REGION_SHARE_LIMIT: f64 = 0.6;
 
 /// The regions to parse so that every function or class holding one of `hits` (byte
 /// offsets) is complete, with its enclosing class headers and every module-level
-/// statement that is not a definition. `None`: parse the whole file (nothing to save, or
-/// the outline is unsure).
-pub fn regions(text: &str, hits: &[usize]) -> Option<Vec<Region>> {
+/// statement that is not a definition. `None`: parse the whole file (the regions are
+/// more than `share_limit` of it, or nothing).
+pub fn regions(text: &str, hits: &[usize], share_limit: f64) -> Option<Vec<Region>> {
     let lines = logical_lines(text);
     if lines.is_empty() {
         return None;
@@ -148,7 +148,8 @@ pub fn regions(text: &str, hits: &[usize]) -> Option<Vec<Region>> {
     }
     let regions = picker.regions();
     let chosen: usize = regions.iter().map(|r| r.end - r.start).sum();
-    if regions.is_empty() || chosen as f64 >= MOST_OF_THE_FILE * text.len() as f64 {
+    if regions.is_empty() || chosen >= text.len() || chosen as f64 > share_limit * text.len() as f64
+    {
         return None;
     }
     Some(regions)
@@ -577,7 +578,7 @@ mod tests {
             }
             text.push_str(part);
         }
-        let regions = regions(&text, &hits)?;
+        let regions = regions(&text, &hits, DEFAULT_REGION_SHARE_LIMIT)?;
         // What tree-sitter sees must be valid Python.
         let tree = PythonParser::new()
             .parse_regions(&text, &regions)
@@ -667,7 +668,7 @@ mod tests {
     fn positions_are_those_of_the_whole_file() {
         let text = format!("import os\n\n{PADDING}\ndef f():\n    call()\n");
         let hit = text.find("call").expect("call");
-        let regions = regions(&text, &[hit]).expect("regions");
+        let regions = regions(&text, &[hit], DEFAULT_REGION_SHARE_LIMIT).expect("regions");
         let last = regions.last().expect("a region");
         assert_eq!(&text[last.start..last.end], "def f():\n    call()\n");
         assert_eq!(last.start_row, text[..last.start].matches('\n').count());
