@@ -22,7 +22,7 @@ use crate::model::facts::{
 };
 use crate::model::server::{self, EnvValue, ServerContext, ServerSettings};
 use crate::rules::project::{ProjectEmitter, ProjectFinding};
-use crate::rules::python::PythonFile;
+use crate::rules::python::{PythonFile, is_test_path};
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
@@ -116,6 +116,17 @@ struct Active {
 }
 
 impl Active {
+    fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        let (rules, positions): (Vec<usize>, Vec<usize>) = self
+            .rules
+            .iter()
+            .zip(&self.positions)
+            .filter(|(rule, _)| keep(**rule))
+            .unzip();
+        self.rules = rules;
+        self.positions = positions;
+    }
+
     fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -301,24 +312,28 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         ArtifactKind::DotEnv => Some(&plan.dotenv),
         _ => None,
     };
-    let mut active = kind_plan.map(|p| p.active(&file.text)).unwrap_or_default();
+    let mut active = match kind_plan {
+        Some(p) if settings.trigger_gates => p.active(&file.text),
+        // Without gates every rule of the kind runs: slower, the same findings.
+        Some(p) => Active {
+            rules: p.rules.clone(),
+            positions: (0..p.rules.len()).collect(),
+        },
+        None => Active::default(),
+    };
+    if kind == ArtifactKind::Python && is_test_path(&file.path) {
+        active.retain(|rule| !registry().rules[rule].meta.skips_test_code);
+    }
+    // Server rules read gunicorn config modules and `uvicorn.run(...)` calls, and need the
+    // whole module for them (positions only cover the kind's own rules).
     let mut whole_file = false;
     if kind == ArtifactKind::Python
-        && (is_gunicorn_config(&file.path) || file.text.contains("uvicorn"))
+        && (!settings.trigger_gates
+            || is_gunicorn_config(&file.path)
+            || file.text.contains("uvicorn"))
     {
         active.rules.extend(&plan.python_servers);
         whole_file = !plan.python_servers.is_empty();
-    }
-    if !settings.trigger_gates {
-        active = kind_plan
-            .map(|p| Active {
-                rules: p.rules.clone(),
-                positions: (0..p.rules.len()).collect(),
-            })
-            .unwrap_or_default();
-        if kind == ArtifactKind::Python {
-            active.rules.extend(&plan.python_servers);
-        }
     }
     let wants_facts = plan.wants_facts(kind, &file);
     let parsed = !active.is_empty() || wants_facts;

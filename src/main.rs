@@ -154,6 +154,9 @@ fn explain(key: &str) -> Result<u8, String> {
         m.severity.as_str(),
         m.artifacts.join(", ")
     );
+    if m.skips_test_code {
+        println!("Not run on test code (tests/, test_*.py, *_test.py, conftest.py).");
+    }
     println!();
     println!("{}", m.summary);
     println!();

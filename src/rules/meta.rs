@@ -24,6 +24,9 @@ pub struct RuleMeta {
     /// The severity findings in test and example folders get (front-matter
     /// `severity_in_tests: note`); `None`: the same as anywhere else.
     pub severity_in_tests: Option<Severity>,
+    /// Not run on Python test code (front-matter `test_code: skip`): test suites start
+    /// debug servers and call local services without timeouts on purpose.
+    pub skips_test_code: bool,
 }
 
 /// The categories of RULES.md; a doc naming another category is a bug caught by tests.
@@ -100,6 +103,19 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
             format!("{doc_path}: severity_in_tests = `{text}`: expected note, warning or error")
         })?),
     };
+    let skips_test_code = match front.lines().find_map(|line| {
+        line.strip_prefix("test_code")
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::trim)
+    }) {
+        None | Some("check") => false,
+        Some("skip") => true,
+        Some(other) => {
+            return Err(format!(
+                "{doc_path}: test_code = `{other}`: expected skip or check"
+            ));
+        }
+    };
     let severity = Severity::parse(severity_text)
         .ok_or_else(|| format!("{doc_path}: unknown severity `{severity_text}`"))?;
     if !CATEGORIES.contains(&category) && category != "meta" {
@@ -122,6 +138,7 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
         doc_path,
         default_enabled,
         severity_in_tests,
+        skips_test_code,
     })
 }
 
@@ -165,5 +182,19 @@ mod tests {
             Box::leak(format!("{DOC}severity_in_tests: loud\n---\nbody").into_boxed_str()),
         );
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn test_code_front_matter() {
+        let parse = |name: &'static str, extra: &str| {
+            parse_doc(
+                name,
+                Box::leak(format!("{DOC}{extra}---\nbody").into_boxed_str()),
+            )
+        };
+        assert!(!parse("f.md", "").unwrap().skips_test_code);
+        assert!(parse("g.md", "test_code: skip\n").unwrap().skips_test_code);
+        assert!(!parse("h.md", "test_code: check\n").unwrap().skips_test_code);
+        assert!(parse("i.md", "test_code: sometimes\n").is_err());
     }
 }

@@ -33,9 +33,6 @@ const APPS: &[&str] = &[
 ];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for (qualname, keywords) in DEBUG_CALLS {
         for call in module.calls_to(qualname) {

@@ -78,9 +78,6 @@ const USER_HELP: &str =
     "run it in a thread with `await asyncio.to_thread(...)`, or use an async equivalent";
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     if !module.functions.iter().any(|f| f.is_async) {
         return;

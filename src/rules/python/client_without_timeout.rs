@@ -30,9 +30,6 @@ pub fn table() -> &'static [TimeoutEntry] {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     timeout_table::check(file, table(), |_| true, None, out);
     // The user's own clients (`[python] extend-client-timeout-calls`).
     timeout_table::check(

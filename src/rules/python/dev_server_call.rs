@@ -13,9 +13,6 @@ const FLASK_RUN: &[&str] = &["flask.Flask.run", "flask.app.Flask.run"];
 const RUN_SIMPLE: &[&str] = &["werkzeug.serving.run_simple", "werkzeug.run_simple"];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for qualname in FLASK_RUN {
         for call in module.calls_to(qualname) {

@@ -15,7 +15,7 @@ pub const TRIGGERS: Gate = Gate::Regex {
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let path = &file.source.path;
-    if file.is_test() || !is_settings_module(path) || is_dev_named(path) {
+    if !is_settings_module(path) || is_dev_named(path) {
         return;
     }
     for assignment in &file.module.assignments {

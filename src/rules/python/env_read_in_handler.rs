@@ -19,9 +19,6 @@ const ENV_CALLS: &[&str] = &[
 ];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     let help = "read configuration once at startup (settings module, app factory) and pass it in";
     for name in ENV_CALLS {

@@ -14,9 +14,6 @@ const LOG_CALLS: &[&str] = &[".error(", ".critical("];
 pub const REGION: Gate = Gate::Any(LOG_CALLS);
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for (index, handler) in module.handlers.iter().enumerate() {
         // Logged and re-raised: the traceback surfaces where the error is handled.

@@ -10,9 +10,6 @@ pub const TRIGGERS: &[&str] = &["flask"];
 const FLASK: &str = "flask.Flask";
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for call in module.calls_to("flask.Flask.run") {
         if let Some(arg) = call

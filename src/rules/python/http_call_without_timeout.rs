@@ -34,9 +34,6 @@ pub fn table() -> &'static [TimeoutEntry] {
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     // Test suites call local test servers on purpose (as PY002/PY003 do, tests are skipped).
-    if file.is_test() {
-        return;
-    }
     timeout_table::check(file, table(), |_| true, Some("(3.05, 30)"), out);
     // The user's own callables (`[python] extend-timeout-calls`).
     timeout_table::check(

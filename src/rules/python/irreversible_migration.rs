@@ -17,9 +17,6 @@ const OPERATIONS: &[(&str, &str)] = &[
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     // Test suites build irreversible operations on purpose (Django tests its own errors).
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for (qualname, keyword) in OPERATIONS {
         for call in module.calls_to(qualname) {

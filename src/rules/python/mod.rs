@@ -65,12 +65,6 @@ pub struct PythonFile<'a> {
 }
 
 impl PythonFile<'_> {
-    /// Test code (files under `tests/`, `test_*.py`, `*_test.py`, `conftest.py`), where
-    /// debug switches and shortcuts are expected.
-    pub fn is_test(&self) -> bool {
-        is_test_path(&self.source.path)
-    }
-
     /// The source text of `span`.
     pub fn text(&self, span: Span) -> &str {
         self.source.text.get(span.start..span.end).unwrap_or("")
@@ -125,6 +119,9 @@ pub fn last_segment(text: &str) -> &str {
     text.rsplit('.').next().unwrap_or(text)
 }
 
+/// Test code (files under `tests/`, `test_*.py`, `*_test.py`, `conftest.py`), where
+/// debug switches and shortcuts are expected: rules whose doc says `test_code: skip` are
+/// not run on it (the engine decides, before parsing).
 pub fn is_test_path(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.starts_with("test_")

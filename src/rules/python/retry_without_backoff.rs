@@ -239,9 +239,6 @@ fn check_urllib3(module: &Module, out: &mut Emitter) {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     check_loops(module, out);
     check_tenacity(module, out);

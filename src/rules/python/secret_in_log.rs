@@ -55,9 +55,6 @@ fn is_logging_call(call: &Call) -> bool {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     for call in file.module.calls().filter(|c| is_logging_call(c)) {
         for arg in &call.arguments {
             if arg.kind != ArgumentKind::Positional && arg.kind != ArgumentKind::Keyword {

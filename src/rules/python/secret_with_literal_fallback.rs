@@ -16,7 +16,7 @@ pub const TRIGGERS: Gate = Gate::Regex {
 };
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() || is_dev_named(&file.source.path) {
+    if is_dev_named(&file.source.path) {
         return;
     }
     let module = file.module;

@@ -24,9 +24,6 @@ pub fn table() -> &'static [TimeoutEntry] {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     timeout_table::check(file, table(), |_| true, None, out);
 }
 

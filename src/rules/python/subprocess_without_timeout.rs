@@ -58,7 +58,7 @@ fn is_script(path: &Path) -> bool {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() || is_script(&file.source.path) || !serves(file.module) {
+    if is_script(&file.source.path) || !serves(file.module) {
         return;
     }
     timeout_table::check(file, table(), |call| !call.in_main_guard, None, out);

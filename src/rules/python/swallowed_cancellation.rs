@@ -51,9 +51,6 @@ fn awaits_own_cancel(module: &Module, handler: &ExceptHandler) -> bool {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for handler in &module.handlers {
         if handler.body_reraises {

@@ -20,9 +20,6 @@ const BROAD: &[&str] = &[
 ];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     for handler in &file.module.handlers {
         if !handler.body_is_trivial {
             continue;

@@ -27,9 +27,6 @@ const VERIFY_KEYWORDS: &[(&str, &str)] = &[
 ];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for call in module.calls() {
         let qualname = call.qualname.as_deref().unwrap_or("");

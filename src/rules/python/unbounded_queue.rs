@@ -26,9 +26,6 @@ const SIZED: &[&str] = &[
 const UNBOUNDED: &[&str] = &["queue.SimpleQueue", "multiprocessing.SimpleQueue"];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() {
-        return;
-    }
     let module = file.module;
     for qualname in SIZED {
         for call in module.calls_to(qualname) {

@@ -22,7 +22,7 @@ fn has_wildcard(value: &Literal) -> bool {
 }
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
-    if file.is_test() || is_dev_named(&file.source.path) {
+    if is_dev_named(&file.source.path) {
         return;
     }
     for assignment in &file.module.assignments {
