@@ -19,10 +19,14 @@ pub const TRIGGERS: Gate = Gate::Regex {
     literals: secret_names::SECRET_NAME_LITERALS,
     pattern: concat!(
         // A name holding a secret word (case-insensitive) that the name then ends or goes
-        // on after a separator or hump (`DB_PASSWORD`, `apiKey`; not `tokens`, `author`),
-        // bound with `=` or `:` (not compared with `==`).
+        // on after a separator, digit or hump (`DB_PASSWORD`, `apiKey`, `password2`; not
+        // `tokens`, `author`, a parameter `token):`), bound with `=` or `:` (not `==`)...
         r"(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|auth(?:orization)?|ssn|cvv|cvc|(?:api|private|access)[_.\-]?key)",
-        r"(?:[^a-z\s`'\x22\]:=][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=](?:[^=]|$)",
+        r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=]",
+        // ...to a quoted value (perhaps parenthesized on the next line), or to an unquoted
+        // one with no call on the rest of its line (`token = parser.next_token()` binds no
+        // literal; YAML's `password: hunter2` and `.env`'s `PASSWORD=x` do).
+        r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(]*$))"#,
         r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
         r"|(?m:^\s*(?i:ENV|ARG)\s+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key))",
     ),
