@@ -2,7 +2,7 @@
 //! URLs with an inline password) in any text file.
 //!
 //! The formats are data (`rules/secrets/credential-formats.toml`). A keyword gate
-//! (aho-corasick over the whole file) runs first; regexes run only on lines that hold a
+//! (one SIMD search of the whole file) runs first; regexes run only on lines that hold a
 //! keyword of their format. The secret is never printed: messages carry a masked prefix
 //! and the finding marks the secret's bytes so every renderer masks the source line.
 
@@ -80,9 +80,49 @@ struct Format {
 
 struct Engine {
     formats: Vec<Format>,
-    gate: AhoCorasick,
-    /// For each gate pattern, the format it belongs to.
-    keyword_format: Vec<usize>,
+    keywords: KeywordSearch,
+    /// For each distinct keyword, the formats it gates.
+    keyword_formats: Vec<Vec<usize>>,
+}
+
+/// Finds every occurrence of the keywords. Teddy (SIMD, several GB/s) when the CPU has it
+/// and the set is small enough; otherwise an aho-corasick automaton.
+enum KeywordSearch {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl KeywordSearch {
+    fn new(keywords: &[String]) -> Self {
+        match aho_corasick::packed::Searcher::new(keywords) {
+            Some(searcher) => KeywordSearch::Packed(searcher),
+            None => KeywordSearch::Automaton(
+                AhoCorasick::new(keywords).expect("keyword automaton builds"),
+            ),
+        }
+    }
+
+    /// Calls `found(keyword, start)` for every occurrence, overlapping ones included.
+    fn each(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+        match self {
+            KeywordSearch::Packed(searcher) => {
+                // Leftmost-first finds; restarting one byte after each match start also
+                // finds keywords that overlap it.
+                let mut at = 0;
+                while let Some(hit) =
+                    searcher.find_in(text, aho_corasick::Span::from(at..text.len()))
+                {
+                    found(hit.pattern().as_usize(), hit.start());
+                    at = hit.start() + 1;
+                }
+            }
+            KeywordSearch::Automaton(automaton) => {
+                for hit in automaton.find_overlapping_iter(text) {
+                    found(hit.pattern().as_usize(), hit.start());
+                }
+            }
+        }
+    }
 }
 
 fn engine() -> &'static Engine {
@@ -91,29 +131,46 @@ fn engine() -> &'static Engine {
         // The table is compiled in; a broken table fails the test suite, never a user.
         let file: FormatsFile =
             toml::from_str(FORMATS_TOML).expect("credential-formats.toml is valid");
-        let mut keywords = Vec::new();
-        let mut keyword_format = Vec::new();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_formats: Vec<Vec<usize>> = Vec::new();
         let formats: Vec<Format> = file
             .format
             .into_iter()
             .enumerate()
             .map(|(i, def)| {
-                for k in &def.keywords {
-                    keywords.push(k.clone());
-                    keyword_format.push(i);
+                for keyword in &def.keywords {
+                    match keywords.iter().position(|k| k == keyword) {
+                        Some(at) => keyword_formats[at].push(i),
+                        None => {
+                            keywords.push(keyword.clone());
+                            keyword_formats.push(vec![i]);
+                        }
+                    }
                 }
                 let regex = Regex::new(&def.pattern).expect("credential pattern compiles");
                 Format { def, regex }
             })
             .collect();
-        let gate = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&keywords)
-            .expect("keyword gate builds");
+        // Where one keyword starts another, a search may report either at that spot:
+        // each then stands for both.
+        for a in 0..keywords.len() {
+            for b in 0..keywords.len() {
+                if a != b && keywords[b].starts_with(keywords[a].as_str()) {
+                    let extra = keyword_formats[b].clone();
+                    keyword_formats[a].extend(extra);
+                    let extra = keyword_formats[a].clone();
+                    keyword_formats[b].extend(extra);
+                }
+            }
+        }
+        for formats in &mut keyword_formats {
+            formats.sort_unstable();
+            formats.dedup();
+        }
         Engine {
             formats,
-            gate,
-            keyword_format,
+            keywords: KeywordSearch::new(&keywords),
+            keyword_formats,
         }
     })
 }
@@ -126,13 +183,14 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
     let is_docs = is_documentation_file(&file.path);
     // (line, format) pairs whose keyword is present, in order, without repeats.
     let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for hit in engine.gate.find_overlapping_iter(&file.text) {
-        let line = file.lines.line_of(hit.start());
-        let format = engine.keyword_format[hit.pattern().as_usize()];
-        if !candidates.contains(&(line, format)) {
-            candidates.push((line, format));
+    engine.keywords.each(&file.text, |keyword, start| {
+        let line = file.lines.line_of(start);
+        for &format in &engine.keyword_formats[keyword] {
+            if !candidates.contains(&(line, format)) {
+                candidates.push((line, format));
+            }
         }
-    }
+    });
     for (line, format_index) in candidates {
         let format = &engine.formats[format_index];
         if is_docs && format.def.skip_in_docs {
@@ -284,6 +342,54 @@ fn pem_body_follows(file: &SourceFile, header_line: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_search_finds_overlapping_keywords_either_way() {
+        let keywords = ["abc".to_string(), "bcd".to_string(), "ab".to_string()];
+        let automaton = KeywordSearch::Automaton(AhoCorasick::new(&keywords).expect("builds"));
+        let mut searches = vec![automaton];
+        // Teddy needs SSSE3/AVX2 (x86_64) or NEON; elsewhere only the automaton exists.
+        if let Some(packed) = aho_corasick::packed::Searcher::new(&keywords) {
+            searches.push(KeywordSearch::Packed(packed));
+        }
+        for search in searches {
+            let mut found = Vec::new();
+            search.each("xabcd abc", |keyword, start| found.push((start, keyword)));
+            found.sort_unstable();
+            found.dedup();
+            // "ab" at 1 may be hidden behind "abc" starting at the same byte: the engine
+            // makes a keyword that starts another stand for both.
+            found.retain(|&(_, k)| k != 2);
+            assert_eq!(found, [(1, 0), (2, 1), (6, 0)]);
+        }
+    }
+
+    #[test]
+    fn keyword_set_stays_small_enough_for_simd() {
+        // Teddy handles a few dozen patterns; past that the search falls back to an
+        // automaton about four times slower on real trees.
+        assert!(engine().keyword_formats.len() <= 64);
+    }
+
+    #[test]
+    fn keywords_that_start_others_gate_their_formats_too() {
+        let engine = engine();
+        let file: FormatsFile = toml::from_str(FORMATS_TOML).expect("valid");
+        let twilio: Vec<usize> = file
+            .format
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.keywords.iter().any(|k| k == "twilio"))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(twilio.len(), 2, "both Twilio formats share the keyword");
+        assert!(
+            engine
+                .keyword_formats
+                .iter()
+                .any(|formats| formats == &twilio)
+        );
+    }
 
     #[test]
     fn format_ids_are_unique_and_patterns_compile() {
