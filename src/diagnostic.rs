@@ -119,8 +119,8 @@ impl Anchor {
         let end = file.line_col(span.end);
         let first = start.line - 1;
         let last = (end.line - 1).min(first + SNIPPET_MAX_LINES - 1);
-        let text_start = file.lines.line_start(first);
-        let text_end = file.lines.line_span(&file.text, last).end.max(text_start);
+        let text_start = file.lines().line_start(first);
+        let text_end = file.lines().line_span(&file.text, last).end.max(text_start);
         let mut text = file.text[text_start..text_end].to_string();
         for secret in secrets {
             mask_secret(&mut text, text_start, *secret);

@@ -58,12 +58,19 @@ struct KindPlan {
 
 impl KindPlan {
     fn new(rules: Vec<usize>) -> Self {
-        Self::build(rules, &[], false)
+        Self::build(rules, Vec::new(), &[], false)
     }
 
-    /// `extra` literals (from the user's configuration) open every rule of the plan;
-    /// `case_insensitive` for Dockerfiles, whose instructions may be written in any case.
-    fn build(rules: Vec<usize>, extra: &[String], case_insensitive: bool) -> Self {
+    /// `signals`: gates the engine itself reads, searched in the same pass (see
+    /// `Active::signals`). `extra` literals (from the user's configuration) open every
+    /// rule of the plan; `case_insensitive` for Dockerfiles, whose instructions may be
+    /// written in any case.
+    fn build(
+        rules: Vec<usize>,
+        signals: Vec<Gate>,
+        extra: &[String],
+        case_insensitive: bool,
+    ) -> Self {
         let registry = registry();
         let gates = rules.iter().map(|&i| registry.rules[i].gate).collect();
         let scopes: Vec<Scope> = rules.iter().map(|&i| registry.rules[i].scope).collect();
@@ -75,7 +82,7 @@ impl KindPlan {
             })
             .collect();
         KindPlan {
-            gates: GateSet::new(gates, extra, case_insensitive),
+            gates: GateSet::with_signals(gates, signals, extra, case_insensitive),
             regions: GateSet::new(regions, extra, case_insensitive),
             local: scopes
                 .iter()
@@ -96,13 +103,27 @@ impl KindPlan {
 
     /// The rules whose gate passes on `text`: the only ones worth parsing the file for.
     fn active(&self, text: &str) -> Active {
-        if self.rules.is_empty() {
-            return Active::default();
-        }
-        let positions = self.gates.passing(text);
+        let mut positions = self.gates.passing(text);
+        let signals = positions
+            .iter()
+            .filter(|&&p| p >= self.rules.len())
+            .map(|p| p - self.rules.len())
+            .collect();
+        positions.retain(|&p| p < self.rules.len());
         Active {
             rules: positions.iter().map(|&i| self.rules[i]).collect(),
             positions,
+            signals,
+        }
+    }
+
+    /// Every rule of the plan, whatever the gates say (`--no-trigger-gates`); signals
+    /// are still read from `text`.
+    fn all(&self, text: &str) -> Active {
+        Active {
+            rules: self.rules.clone(),
+            positions: (0..self.rules.len()).collect(),
+            signals: self.active(text).signals,
         }
     }
 }
@@ -113,6 +134,8 @@ struct Active {
     rules: Vec<usize>,
     /// The same rules by position in their `KindPlan`.
     positions: Vec<usize>,
+    /// The plan's signals that passed, by position (`PYTHON_FACT_SIGNAL`, ...).
+    signals: Vec<usize>,
 }
 
 impl Active {
@@ -131,6 +154,10 @@ impl Active {
         self.rules.is_empty()
     }
 
+    fn signalled(&self, signal: usize) -> bool {
+        self.signals.contains(&signal)
+    }
+
     fn checks(&self) -> impl Iterator<Item = (&'static str, Check)> + '_ {
         self.rules.iter().map(|&i| {
             let rule = &registry().rules[i];
@@ -143,6 +170,11 @@ impl Active {
 /// server start needs an app object (`Flask(`) or uvicorn (SV006); DP003 reads app routes.
 /// gunicorn config modules are read by name, whatever they contain.
 const PYTHON_FACT_GATE: Gate = Gate::Any(&["Flask(", "uvicorn", "FastAPI(", "Quart("]);
+/// A module that may call `uvicorn.run(...)`, whose settings the server rules read.
+const UVICORN_GATE: Gate = Gate::Any(&["uvicorn"]);
+/// The Python plan's signals, searched with the rules' gates in one pass.
+const PYTHON_FACT_SIGNAL: usize = 0;
+const UVICORN_SIGNAL: usize = 1;
 
 /// The per-run plan: for each kind of file, the rules that apply to it.
 pub struct Plan {
@@ -151,7 +183,6 @@ pub struct Plan {
     /// Server rules, which look at Python files that configure a server: gunicorn config
     /// modules and `uvicorn.run(...)` calls.
     python_servers: Vec<usize>,
-    python_facts: GateSet,
     rust: KindPlan,
     dockerfile: KindPlan,
     kubernetes: KindPlan,
@@ -180,14 +211,15 @@ impl Plan {
             text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
             python: KindPlan::build(
                 enabled(&|c| matches!(c, Check::Python(_) | Check::Named(_))),
+                vec![PYTHON_FACT_GATE, UVICORN_GATE],
                 &settings.python.trigger_words(),
                 false,
             ),
             python_servers: enabled(&|c| matches!(c, Check::Server(_))),
-            python_facts: GateSet::new(vec![PYTHON_FACT_GATE], &[], false),
             rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_) | Check::Named(_)))),
             dockerfile: KindPlan::build(
                 enabled(&|c| matches!(c, Check::Dockerfile(_) | Check::Named(_)) || container(c)),
+                Vec::new(),
                 &[],
                 true,
             ),
@@ -215,13 +247,13 @@ impl Plan {
     /// Should a file of `kind` be parsed although no rule's gate passed, for the facts
     /// project rules read? Configuration and deployment files are small and always read;
     /// a Python module only when it can hold a fact (see `PYTHON_FACT_GATE`).
-    fn wants_facts(&self, kind: ArtifactKind, file: &SourceFile) -> bool {
+    fn wants_facts(&self, kind: ArtifactKind, file: &SourceFile, active: &Active) -> bool {
         if !self.collects_facts() {
             return false;
         }
         match kind {
             ArtifactKind::Python => {
-                is_gunicorn_config(&file.path) || !self.python_facts.passing(&file.text).is_empty()
+                is_gunicorn_config(&file.path) || active.signalled(PYTHON_FACT_SIGNAL)
             }
             ArtifactKind::Dockerfile
             | ArtifactKind::Kubernetes
@@ -252,21 +284,16 @@ pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<Fil
 }
 
 fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker) -> FileOutcome {
-    let bytes = match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            // Large binaries (wheels, shared objects) are skipped silently like small ones.
-            if starts_binary(path) {
-                return FileOutcome::default();
-            }
+    let bytes = match read_small(path) {
+        Ok(Some(bytes)) => bytes,
+        // Large binaries (wheels, shared objects) are skipped silently like small ones.
+        Ok(None) if starts_binary(path) => return FileOutcome::default(),
+        Ok(None) => {
             return note(
                 path,
                 &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20),
             );
         }
-        Ok(_) => match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => return note(path, &format!("cannot read: {e}")),
-        },
         Err(e) => return note(path, &format!("cannot read: {e}")),
     };
     if is_binary(&bytes) {
@@ -315,10 +342,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     let mut active = match kind_plan {
         Some(p) if settings.trigger_gates => p.active(&file.text),
         // Without gates every rule of the kind runs: slower, the same findings.
-        Some(p) => Active {
-            rules: p.rules.clone(),
-            positions: (0..p.rules.len()).collect(),
-        },
+        Some(p) => p.all(&file.text),
         None => Active::default(),
     };
     if kind == ArtifactKind::Python && is_test_path(&file.path) {
@@ -330,12 +354,12 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     if kind == ArtifactKind::Python
         && (!settings.trigger_gates
             || is_gunicorn_config(&file.path)
-            || file.text.contains("uvicorn"))
+            || active.signalled(UVICORN_SIGNAL))
     {
         active.rules.extend(&plan.python_servers);
         whole_file = !plan.python_servers.is_empty();
     }
-    let wants_facts = plan.wants_facts(kind, &file);
+    let wants_facts = plan.wants_facts(kind, &file, &active);
     let parsed = !active.is_empty() || wants_facts;
     if parsed {
         match kind {
@@ -1033,13 +1057,13 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
 fn parse_error(file: &SourceFile, findings: &mut Findings, span: Span, message: String) {
     let content_end = file.text.trim_end().len();
     let span = if span.start >= content_end && content_end > 0 {
-        let last_line = file.lines.line_of(content_end - 1);
-        Span::new(file.lines.line_start(last_line), content_end)
+        let last_line = file.lines().line_of(content_end - 1);
+        Span::new(file.lines().line_start(last_line), content_end)
     } else {
         // An error region can cover most of a file; the note marks where it starts.
         let line_end = file
-            .lines
-            .line_span(&file.text, file.lines.line_of(span.start))
+            .lines()
+            .line_span(&file.text, file.lines().line_of(span.start))
             .end;
         Span::new(span.start, span.end.min(line_end).max(span.start))
     };
@@ -1080,7 +1104,7 @@ fn finish(
             if !settings.enabled.contains(&index) || settings.ignored_for_path(index, &relative) {
                 return false;
             }
-            let line = file.lines.line_of(finding.span.start);
+            let line = file.lines().line_of(finding.span.start);
             !suppressions.covers(id, line)
         })
         .collect();
@@ -1121,6 +1145,20 @@ fn note(path: &Path, message: &str) -> FileOutcome {
 }
 
 /// Does the file at `path` start like a binary file? Reads 8 KiB at most.
+/// The file's bytes, or `None` when it is larger than `MAX_FILE_BYTES`. One open and
+/// one `fstat` (a path lookup per file shows in profiles of big trees).
+fn read_small(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
 fn starts_binary(path: &Path) -> bool {
     use std::io::Read;
     let mut head = Vec::with_capacity(8192);

@@ -55,6 +55,9 @@ pub struct GateSet {
     literals: Vec<&'static str>,
     /// Extra literals (from the user's configuration) that open every rule of the set.
     extra_start: usize,
+    /// The gates (from the first) that extra literals open; those after are signals the
+    /// engine reads for itself.
+    opened_by_extra: usize,
     regexes: Vec<(&'static str, OnceLock<Option<Regex>>)>,
 }
 
@@ -62,6 +65,31 @@ impl GateSet {
     /// Compiles `gates`; `extra` literals open all of them (user-configured callables);
     /// `case_insensitive` for languages whose keywords are (Dockerfile instructions).
     pub fn new(gates: Vec<Gate>, extra: &[String], case_insensitive: bool) -> GateSet {
+        let count = gates.len();
+        Self::with_signals(gates, Vec::new(), extra, case_insensitive).opened_by(count)
+    }
+
+    /// Rule gates followed by `signals`: gates searched in the same pass whose results
+    /// the engine reads (positions after the rule gates); extra literals do not open them.
+    pub fn with_signals(
+        mut gates: Vec<Gate>,
+        signals: Vec<Gate>,
+        extra: &[String],
+        case_insensitive: bool,
+    ) -> GateSet {
+        let opened_by_extra = gates.len();
+        gates.extend(signals);
+        let mut set = Self::compile(gates, extra, case_insensitive);
+        set.opened_by_extra = opened_by_extra;
+        set
+    }
+
+    fn opened_by(mut self, count: usize) -> Self {
+        self.opened_by_extra = count;
+        self
+    }
+
+    fn compile(gates: Vec<Gate>, extra: &[String], case_insensitive: bool) -> GateSet {
         let mut literals: Vec<&'static str> = gates.iter().flat_map(Gate::literals).collect();
         literals.sort_unstable();
         literals.dedup();
@@ -82,6 +110,7 @@ impl GateSet {
             collect_patterns(gate, &mut regexes);
         }
         GateSet {
+            opened_by_extra: gates.len(),
             gates,
             automaton,
             literals,
@@ -113,7 +142,9 @@ impl GateSet {
                 .is_ok_and(|i| present[i])
         };
         (0..self.gates.len())
-            .filter(|&i| extra_hit || self.passes(&self.gates[i], text, &has))
+            .filter(|&i| {
+                (extra_hit && i < self.opened_by_extra) || self.passes(&self.gates[i], text, &has)
+            })
             .collect()
     }
 

@@ -143,22 +143,25 @@ pub struct SourceFile {
     /// the file lies under it).
     pub path: PathBuf,
     pub text: String,
-    pub lines: LineIndex,
+    /// Built on first use: most files of a big tree never need a line number.
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         SourceFile {
             path: path.into(),
-            text,
-            lines,
+            text: text.into(),
+            line_index: std::sync::OnceLock::new(),
         }
     }
 
+    pub fn lines(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -167,7 +170,7 @@ impl SourceFile {
 
     /// The text of 0-based line `line`, without its terminator.
     pub fn line_text(&self, line: usize) -> &str {
-        self.slice(self.lines.line_span(&self.text, line))
+        self.slice(self.lines().line_span(&self.text, line))
     }
 
     /// The path with forward slashes, as reports and globs see it.

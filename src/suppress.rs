@@ -37,8 +37,8 @@ impl Suppressions {
         let mut entries = Vec::new();
         let mut bad = Vec::new();
         for at in memmem::find_iter(file.text.as_bytes(), MARKER) {
-            let line = file.lines.line_of(at);
-            let line_span = file.lines.line_span(&file.text, line);
+            let line = file.lines().line_of(at);
+            let line_span = file.lines().line_span(&file.text, line);
             let before = &file.text[line_span.start..at];
             let Some(comment_at) = before.rfind(comment_leader) else {
                 continue;

@@ -184,7 +184,7 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
     // (line, format) pairs whose keyword is present, in order, without repeats.
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     engine.keywords.each(&file.text, |keyword, start| {
-        let line = file.lines.line_of(start);
+        let line = file.lines().line_of(start);
         for &format in &engine.keyword_formats[keyword] {
             if !candidates.contains(&(line, format)) {
                 candidates.push((line, format));
@@ -196,7 +196,7 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
         if is_docs && format.def.skip_in_docs {
             continue;
         }
-        let line_span = file.lines.line_span(&file.text, line);
+        let line_span = file.lines().line_span(&file.text, line);
         let line_text = &file.text[line_span.start..line_span.end];
         for caps in format.regex.captures_iter(line_text) {
             let Some(secret) = caps.get(format.def.secret_group).or_else(|| caps.get(0)) else {
