@@ -50,10 +50,10 @@ pub struct FileOutcome {
 struct KindPlan {
     rules: Vec<usize>,
     gates: GateSet,
-    /// For each rule, where in a file its findings can be (`Scope::Function`), or `None`
-    /// when it must see the whole file.
+    /// For each rule, where in a file its findings can be (see `Scope`); a rule that
+    /// must see the whole file has an open gate here, never searched.
     regions: GateSet,
-    local: Vec<bool>,
+    scopes: Vec<Scope>,
 }
 
 impl KindPlan {
@@ -77,28 +77,37 @@ impl KindPlan {
         let regions = scopes
             .iter()
             .map(|scope| match scope {
-                Scope::Function(region) => *region,
+                Scope::Function(region) | Scope::Statement(region) => *region,
                 Scope::Module => Gate::Any(&[]),
             })
             .collect();
         KindPlan {
             gates: GateSet::with_signals(gates, signals, extra, case_insensitive),
             regions: GateSet::new(regions, extra, case_insensitive),
-            local: scopes
-                .iter()
-                .map(|s| matches!(s, Scope::Function(_)))
-                .collect(),
+            scopes,
             rules,
         }
     }
 
     /// Where in `text` the active rules' findings can be, when every one of them judges
-    /// a function at a time; `None` when some rule must see the whole file.
-    fn region_hits(&self, text: &str, active: &Active) -> Option<Vec<usize>> {
-        if !active.positions.iter().all(|&p| self.local[p]) {
-            return None;
+    /// a function or a statement at a time; `None` when some rule must see the whole file.
+    fn region_hits(&self, text: &str, active: &Active) -> Option<python_outline::Hits> {
+        let (mut functions, mut statements) = (Vec::new(), Vec::new());
+        for &position in &active.positions {
+            match self.scopes[position] {
+                Scope::Module => return None,
+                Scope::Function(_) => functions.push(position),
+                Scope::Statement(_) => statements.push(position),
+            }
         }
-        Some(self.regions.hits(text, &active.positions))
+        let search = |positions: &[usize]| match positions {
+            [] => Vec::new(),
+            _ => self.regions.hits(text, positions),
+        };
+        Some(python_outline::Hits {
+            function: search(&functions),
+            statement: search(&statements),
+        })
     }
 
     /// The rules whose gate passes on `text`: the only ones worth parsing the file for.

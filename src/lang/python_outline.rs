@@ -37,11 +37,13 @@ enum Head {
     Decorator,
     /// `elif`, `else`, `except`, `finally`: continues the statement above at its indent.
     Clause,
+    /// `try:`, whose body cannot stand without its handlers.
+    Try,
     Other,
 }
 
-/// A statement: its logical lines `first..=last`, and for a class the statements of its
-/// body (nothing else is looked into).
+/// A statement: its logical lines `first..=last`, and the statements of its body (of its
+/// first clause: an `if`'s, not its `else`'s).
 #[derive(Debug)]
 struct Statement {
     first: usize,
@@ -65,17 +67,27 @@ pub struct Region {
 /// Above this share of the file, picking regions saves too little to be worth it.
 pub const DEFAULT_REGION_SHARE_LIMIT: f64 = 0.6;
 
-/// The regions to parse so that every function or class holding one of `hits` (byte
-/// offsets) is complete, with its enclosing class headers and every module-level
-/// statement that is not a definition. `None`: parse the whole file (the regions are
-/// more than `share_limit` of it, or nothing).
-pub fn regions(text: &str, hits: &[usize], share_limit: f64) -> Option<Vec<Region>> {
+/// Byte offsets the rules of a file point at, by how much around each they need.
+#[derive(Debug, Default)]
+pub struct Hits {
+    /// The whole function (or class member) holding the offset.
+    pub function: Vec<usize>,
+    /// Only the statement holding the offset, inside the headers that enclose it.
+    pub statement: Vec<usize>,
+}
+
+/// The regions to parse so that every function or class holding one of `hits.function`
+/// is complete, with its enclosing class headers; every statement holding one of
+/// `hits.statement` is complete inside the headers of the statements enclosing it; and
+/// every module-level statement that is not a definition is there. `None`: parse the
+/// whole file (the regions are more than `share_limit` of it, or nothing).
+pub fn regions(text: &str, wanted: &Hits, share_limit: f64) -> Option<Vec<Region>> {
     let lines = logical_lines(text);
     if lines.is_empty() {
         return None;
     }
     let statements = block(&lines, 0, lines.len());
-    let mut hits: Vec<usize> = hits.to_vec();
+    let mut hits: Vec<usize> = wanted.function.clone();
     hits.sort_unstable();
     hits.dedup();
     // A module-level binding that holds a hit (`import requests`, `session =
@@ -146,6 +158,9 @@ pub fn regions(text: &str, hits: &[usize], share_limit: f64) -> Option<Vec<Regio
             }
         }
     }
+    for &hit in &wanted.statement {
+        picker.choose_path(&statements, hit);
+    }
     let regions = picker.regions();
     let chosen: usize = regions.iter().map(|r| r.end - r.start).sum();
     if regions.is_empty() || chosen >= text.len() || chosen as f64 > share_limit * text.len() as f64
@@ -173,6 +188,29 @@ impl Picker<'_> {
         let (start, end) = self.span(statement);
         let first = self.hits.partition_point(|&h| h < start);
         self.hits.get(first).is_some_and(|&h| h < end)
+    }
+
+    fn contains(&self, statement: &Statement, offset: usize) -> bool {
+        let (start, end) = self.span(statement);
+        (start..end).contains(&offset)
+    }
+
+    /// The statement holding `offset` inside the headers of the statements enclosing it
+    /// (decorators included). Where a header cannot stand alone — a `try:` without its
+    /// handlers, an `else:` without its `if` — the enclosing statement comes whole.
+    fn choose_path(&mut self, statements: &[Statement], offset: usize) {
+        let Some(statement) = statements.iter().find(|s| self.contains(s, offset)) else {
+            return;
+        };
+        let inner = statement.body.iter().any(|s| self.contains(s, offset));
+        if inner && statement.head != Head::Try {
+            for flag in &mut self.chosen[statement.first..=statement.header] {
+                *flag = true;
+            }
+            self.choose_path(&statement.body, offset);
+        } else {
+            self.choose_all(statement);
+        }
     }
 
     fn choose_all(&mut self, statement: &Statement) {
@@ -242,7 +280,7 @@ fn block(lines: &[Line], from: usize, to: usize) -> Vec<Statement> {
         }
         let header = i;
         let head = match lines[header].head {
-            Head::Def | Head::Class => lines[header].head,
+            Head::Def | Head::Class | Head::Try => lines[header].head,
             _ => Head::Other,
         };
         i += 1;
@@ -258,11 +296,7 @@ fn block(lines: &[Line], from: usize, to: usize) -> Vec<Statement> {
                 i += 1;
             }
         }
-        let body = if head == Head::Class {
-            block(lines, body_start, body_end)
-        } else {
-            Vec::new()
-        };
+        let body = block(lines, body_start, body_end);
         statements.push(Statement {
             first,
             header,
@@ -541,6 +575,7 @@ fn head_of(code: &[u8]) -> Head {
         b"def" => Head::Def,
         b"class" => Head::Class,
         b"elif" | b"else" | b"except" | b"finally" => Head::Clause,
+        b"try" => Head::Try,
         b"async" => {
             let rest = &code[word_end..];
             let skip = rest
@@ -568,20 +603,26 @@ mod tests {
     use super::*;
     use crate::lang::python::PythonParser;
 
-    /// The chosen text of `source` for hits at each `$` marker (markers are removed).
+    /// The chosen text of `source` for function hits at each `$` marker and statement
+    /// hits at each `%` marker (markers are removed).
     fn chosen(source: &str) -> Option<String> {
-        let mut hits = Vec::new();
+        let mut hits = Hits::default();
         let mut text = String::new();
-        for (i, part) in source.split('$').enumerate() {
-            if i > 0 {
-                hits.push(text.len());
+        for c in source.chars() {
+            match c {
+                '$' => hits.function.push(text.len()),
+                '%' => hits.statement.push(text.len()),
+                c => text.push(c),
             }
-            text.push_str(part);
         }
-        let regions = regions(&text, &hits, DEFAULT_REGION_SHARE_LIMIT)?;
+        chosen_in(&text, &hits)
+    }
+
+    fn chosen_in(text: &str, hits: &Hits) -> Option<String> {
+        let regions = regions(text, hits, DEFAULT_REGION_SHARE_LIMIT)?;
         // What tree-sitter sees must be valid Python.
         let tree = PythonParser::new()
-            .parse_regions(&text, &regions)
+            .parse_regions(text, &regions)
             .expect("parses");
         assert!(
             !tree.root_node().has_error(),
@@ -668,7 +709,11 @@ mod tests {
     fn positions_are_those_of_the_whole_file() {
         let text = format!("import os\n\n{PADDING}\ndef f():\n    call()\n");
         let hit = text.find("call").expect("call");
-        let regions = regions(&text, &[hit], DEFAULT_REGION_SHARE_LIMIT).expect("regions");
+        let hits = Hits {
+            function: vec![hit],
+            statement: Vec::new(),
+        };
+        let regions = regions(&text, &hits, DEFAULT_REGION_SHARE_LIMIT).expect("regions");
         let last = regions.last().expect("a region");
         assert_eq!(&text[last.start..last.end], "def f():\n    call()\n");
         assert_eq!(last.start_row, text[..last.start].matches('\n').count());
@@ -685,5 +730,38 @@ mod tests {
             .expect("node");
         assert_eq!(call.start_position().row, last.start_row + 1);
         assert_eq!(call.start_position().column, 4);
+    }
+
+    #[test]
+    fn statements_come_inside_their_enclosing_headers() {
+        let source = format!(
+            "import os\n\nclass Tests(Case):\n    fixtures = ['a']\n\n    @tag('slow')\n    def test_login(self):\n        self.setup()\n        with self.settings(X=1):\n            login(%password='s3cret')\n            self.check()\n\n    def test_other(self):\n        pass\n{PADDING}"
+        );
+        assert_eq!(
+            chosen(&source).as_deref(),
+            Some(
+                "import os\n\nclass Tests(Case):\n    @tag('slow')\n    def test_login(self):\n        with self.settings(X=1):\n            login(password='s3cret')\n"
+            )
+        );
+    }
+
+    #[test]
+    fn headers_that_cannot_stand_alone_bring_their_statement() {
+        // Inside `try:` the handlers must come along; inside `else:` its `if` must.
+        let source = format!(
+            "def f():\n    try:\n        x = %token\n    except E:\n        pass\n    if a:\n        b()\n    else:\n        y = %token\n{PADDING}"
+        );
+        assert_eq!(
+            chosen(&source).as_deref(),
+            Some(
+                "def f():\n    try:\n        x = token\n    except E:\n        pass\n    if a:\n        b()\n    else:\n        y = token\n"
+            )
+        );
+        // A hit on a header line takes the statement whole.
+        let source = format!("def f(%password='x'):\n    return 1\n{PADDING}");
+        assert_eq!(
+            chosen(&source).as_deref(),
+            Some("def f(password='x'):\n    return 1\n")
+        );
     }
 }

@@ -79,6 +79,10 @@ pub enum Scope {
     /// on nothing else of the module, so the engine may parse only those parts; see
     /// `lang::python_outline`.
     Function(Gate),
+    /// Only the statements holding a hit of this gate, inside the headers enclosing
+    /// them: what the rule reports is one statement's own syntax (a literal bound to a
+    /// name), resolved through nothing.
+    Statement(Gate),
 }
 
 impl Rule {
@@ -134,6 +138,16 @@ macro_rules! rule {
             check: $check,
             project: None,
             scope: Scope::Function(IntoGate::into_gate($region)),
+        }
+    };
+    ($doc:literal, $triggers:expr, $check:expr, statement_region: $region:expr) => {
+        RuleDef {
+            doc_path: $doc,
+            doc: include_str!(concat!("../../rules/", $doc)),
+            gate: IntoGate::into_gate($triggers),
+            check: $check,
+            project: None,
+            scope: Scope::Statement(IntoGate::into_gate($region)),
         }
     };
     ($doc:literal, $triggers:expr, $check:expr, $project:expr) => {
@@ -491,7 +505,7 @@ fn definitions() -> Vec<RuleDef> {
             "secrets/SC002-secret-assignment.md",
             secrets::secret_assignment::TRIGGERS,
             Check::Named(secrets::secret_assignment::check),
-            region: secrets::secret_assignment::TRIGGERS
+            statement_region: secrets::secret_assignment::TRIGGERS
         ),
     ]
 }
