@@ -51,7 +51,7 @@ pub fn discover(
                         WalkState::Continue
                     };
                 }
-                if entry.file_type().is_some_and(|t| t.is_file()) {
+                if entry.file_type().is_some_and(|t| t.is_file()) && !is_binary_by_name(path) {
                     found.lock().expect("walk results lock").push(clean(path));
                 }
                 WalkState::Continue
@@ -87,6 +87,23 @@ const DEFAULT_EXCLUDES: &[&str] = &[
     "buck-out",
 ];
 
+/// Extensions of formats that are binary by definition (images, fonts, archives,
+/// compiled code and translations, databases). Files walked into with these names are
+/// not even opened; they would be skipped on their first NUL byte anyway, after a read.
+/// A file named on the command line is read whatever its name.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "7z", "a", "avif", "bin", "bmp", "bz2", "class", "db", "dbf", "dll", "dylib", "egg", "eot",
+    "exe", "gif", "gz", "ico", "jar", "jpeg", "jpg", "mmdb", "mo", "mp3", "mp4", "o", "otf", "pdf",
+    "png", "pyc", "pyd", "pyo", "shp", "shx", "so", "sqlite", "sqlite3", "tgz", "ttf", "webp",
+    "whl", "woff", "woff2", "xz", "zip", "zst",
+];
+
+fn is_binary_by_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| BINARY_EXTENSIONS.binary_search(&e).is_ok())
+}
+
 fn is_default_excluded(name: &std::ffi::OsStr) -> bool {
     DEFAULT_EXCLUDES.iter().any(|excluded| name == *excluded)
 }
@@ -110,4 +127,23 @@ fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_extensions_are_sorted_and_matched_by_extension_only() {
+        assert!(BINARY_EXTENSIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_binary_by_name(Path::new(
+            "locale/fr/LC_MESSAGES/django.mo"
+        )));
+        assert!(is_binary_by_name(Path::new("static/logo.png")));
+        assert!(!is_binary_by_name(Path::new(
+            "locale/fr/LC_MESSAGES/django.po"
+        )));
+        assert!(!is_binary_by_name(Path::new("png")));
+        assert!(!is_binary_by_name(Path::new("app.py")));
+    }
 }

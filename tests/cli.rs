@@ -512,9 +512,11 @@ fn discovery_honours_ignore_files_and_sees_hidden_files() {
     write(dir.path(), "vendor/lib.py", &secret);
     write(dir.path(), ".gitignore", "build/\n");
     write(dir.path(), ".prodlintignore", "vendor/\n");
+    // Binary by content (a NUL byte up front), and by name: a `.png` is never opened.
     let mut binary = vec![0u8, 1, 2];
     binary.extend_from_slice(secret.as_bytes());
-    fs::write(dir.path().join("blob.bin"), binary).expect("write");
+    fs::write(dir.path().join("blob.dat"), binary).expect("write");
+    write(dir.path(), "static/logo.png", &secret);
     let out = stdout_of(
         prodlint()
             .current_dir(dir.path())
@@ -546,10 +548,10 @@ fn oversized_files_are_skipped_with_a_note() {
     write(dir.path(), "dump.sql", &big);
     let mut big_binary = vec![0u8; 16];
     big_binary.extend_from_slice(big.as_bytes());
-    fs::write(dir.path().join("lib.so"), big_binary).expect("write");
+    fs::write(dir.path().join("lib.data"), big_binary).expect("write");
     prodlint().current_dir(dir.path()).assert().code(0).stderr(
         predicate::str::contains("dump.sql: skipped, larger than")
-            .and(predicate::str::contains("lib.so").not()),
+            .and(predicate::str::contains("lib.data").not()),
     );
 }
 
