@@ -9,7 +9,7 @@ use crate::collect::{
 use crate::config::Settings;
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
-use crate::gate::{Gate, GateSet};
+use crate::gate::{Gate, GateSet, Scan};
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
 use crate::lang::python_outline::{self, Region};
@@ -50,9 +50,9 @@ pub struct FileOutcome {
 struct KindPlan {
     rules: Vec<usize>,
     gates: GateSet,
-    /// For each rule, where in a file its findings can be (see `Scope`); a rule that
-    /// must see the whole file has an open gate here, never searched.
-    regions: GateSet,
+    /// Markers after the signals: for each rule, where in a file its findings can be
+    /// (see `Scope`); a rule that must see the whole file has an open gate there.
+    first_marker: usize,
     scopes: Vec<Scope>,
 }
 
@@ -82,8 +82,8 @@ impl KindPlan {
             })
             .collect();
         KindPlan {
-            gates: GateSet::with_signals(gates, signals, extra, case_insensitive),
-            regions: GateSet::new(regions, extra, case_insensitive),
+            first_marker: rules.len() + signals.len(),
+            gates: GateSet::build(gates, signals, regions, extra, case_insensitive),
             scopes,
             rules,
         }
@@ -100,9 +100,15 @@ impl KindPlan {
                 Scope::Statement(_) => statements.push(position),
             }
         }
+        let Some(scan) = &active.scan else {
+            return None;
+        };
         let search = |positions: &[usize]| match positions {
             [] => Vec::new(),
-            _ => self.regions.hits(text, positions),
+            _ => {
+                let markers: Vec<usize> = positions.iter().map(|p| self.first_marker + p).collect();
+                self.gates.hits(scan, text, &markers)
+            }
         };
         Some(python_outline::Hits {
             function: search(&functions),
@@ -112,7 +118,8 @@ impl KindPlan {
 
     /// The rules whose gate passes on `text`: the only ones worth parsing the file for.
     fn active(&self, text: &str) -> Active {
-        let mut positions = self.gates.passing(text);
+        let scan = self.gates.scan(text);
+        let mut positions = self.gates.passing(&scan, text);
         let signals = positions
             .iter()
             .filter(|&&p| p >= self.rules.len())
@@ -123,16 +130,19 @@ impl KindPlan {
             rules: positions.iter().map(|&i| self.rules[i]).collect(),
             positions,
             signals,
+            scan: Some(scan),
         }
     }
 
     /// Every rule of the plan, whatever the gates say (`--no-trigger-gates`); signals
     /// are still read from `text`.
     fn all(&self, text: &str) -> Active {
+        let gated = self.active(text);
         Active {
             rules: self.rules.clone(),
             positions: (0..self.rules.len()).collect(),
-            signals: self.active(text).signals,
+            signals: gated.signals,
+            scan: gated.scan,
         }
     }
 }
@@ -145,6 +155,8 @@ struct Active {
     positions: Vec<usize>,
     /// The plan's signals that passed, by position (`PYTHON_FACT_SIGNAL`, ...).
     signals: Vec<usize>,
+    /// The search the gates were judged on, kept for `KindPlan::region_hits`.
+    scan: Option<Scan>,
 }
 
 impl Active {

@@ -47,49 +47,60 @@ impl Gate {
 }
 
 /// The gates of several rules of one kind of file, compiled into one search.
+///
+/// Positions: first the rules' gates (what `passing` reports and extra literals open),
+/// then signals (gates the engine reads for itself, also reported by `passing`), then
+/// markers (gates only asked `hits`: where in a file a rule's findings can be).
 pub struct GateSet {
-    /// For each rule (by position in the set): its gate.
-    gates: Vec<Gate>,
-    automaton: Option<AhoCorasick>,
-    /// The literal of each automaton pattern.
-    literals: Vec<&'static str>,
-    /// Extra literals (from the user's configuration) that open every rule of the set.
-    extra_start: usize,
-    /// The gates (from the first) that extra literals open; those after are signals the
-    /// engine reads for itself.
+    gates: Vec<Compiled>,
+    /// Rules and signals: what `passing` evaluates.
+    evaluated: usize,
+    /// The rules: the gates extra literals open.
     opened_by_extra: usize,
+    automaton: Option<AhoCorasick>,
+    /// Automaton patterns from here on are the user's extra literals.
+    extra_start: usize,
     regexes: Vec<(&'static str, OnceLock<Option<Regex>>)>,
+}
+
+/// A gate with its literals replaced by their automaton pattern numbers.
+enum Compiled {
+    Any(Vec<usize>),
+    All(Vec<Vec<usize>>),
+    Regex {
+        literals: Vec<usize>,
+        pattern: usize,
+    },
+    Either(Vec<Compiled>),
+    Every(Vec<Compiled>),
+}
+
+/// One search of a text: which literals occur, and where.
+pub struct Scan {
+    present: Vec<bool>,
+    extra_hit: bool,
+    /// (automaton pattern, start offset) of every occurrence, overlapping ones included.
+    found: Vec<(usize, usize)>,
 }
 
 impl GateSet {
     /// Compiles `gates`; `extra` literals open all of them (user-configured callables);
     /// `case_insensitive` for languages whose keywords are (Dockerfile instructions).
     pub fn new(gates: Vec<Gate>, extra: &[String], case_insensitive: bool) -> GateSet {
-        let count = gates.len();
-        Self::with_signals(gates, Vec::new(), extra, case_insensitive).opened_by(count)
+        Self::build(gates, Vec::new(), Vec::new(), extra, case_insensitive)
     }
 
-    /// Rule gates followed by `signals`: gates searched in the same pass whose results
-    /// the engine reads (positions after the rule gates); extra literals do not open them.
-    pub fn with_signals(
-        mut gates: Vec<Gate>,
+    /// Rule gates, then `signals`, then `markers` (see the type's doc).
+    pub fn build(
+        rules: Vec<Gate>,
         signals: Vec<Gate>,
+        markers: Vec<Gate>,
         extra: &[String],
         case_insensitive: bool,
     ) -> GateSet {
-        let opened_by_extra = gates.len();
-        gates.extend(signals);
-        let mut set = Self::compile(gates, extra, case_insensitive);
-        set.opened_by_extra = opened_by_extra;
-        set
-    }
-
-    fn opened_by(mut self, count: usize) -> Self {
-        self.opened_by_extra = count;
-        self
-    }
-
-    fn compile(gates: Vec<Gate>, extra: &[String], case_insensitive: bool) -> GateSet {
+        let opened_by_extra = rules.len();
+        let evaluated = rules.len() + signals.len();
+        let gates: Vec<Gate> = rules.into_iter().chain(signals).chain(markers).collect();
         let mut literals: Vec<&'static str> = gates.iter().flat_map(Gate::literals).collect();
         literals.sort_unstable();
         literals.dedup();
@@ -106,44 +117,47 @@ impl GateSet {
                 .expect("trigger literals compile")
         });
         let mut regexes = Vec::new();
-        for gate in &gates {
-            collect_patterns(gate, &mut regexes);
-        }
+        let compiled = gates
+            .iter()
+            .map(|gate| compile(gate, &literals, &mut regexes))
+            .collect();
         GateSet {
-            opened_by_extra: gates.len(),
-            gates,
+            gates: compiled,
+            evaluated,
+            opened_by_extra,
             automaton,
-            literals,
             extra_start,
             regexes,
         }
     }
 
-    /// Which gates (by position) pass on `text`; empty when none does.
-    pub fn passing(&self, text: &str) -> Vec<usize> {
-        if self.gates.iter().all(Gate::is_open) {
-            return (0..self.gates.len()).collect();
-        }
-        let mut present = vec![false; self.literals.len()];
-        let mut extra_hit = false;
+    /// The one pass of the literal automaton over `text`.
+    pub fn scan(&self, text: &str) -> Scan {
+        let mut scan = Scan {
+            present: vec![false; self.extra_start],
+            extra_hit: false,
+            found: Vec::new(),
+        };
         if let Some(automaton) = &self.automaton {
             for hit in automaton.find_overlapping_iter(text) {
                 let index = hit.pattern().as_usize();
                 if index >= self.extra_start {
-                    extra_hit = true;
+                    scan.extra_hit = true;
                 } else {
-                    present[index] = true;
+                    scan.present[index] = true;
                 }
+                scan.found.push((index, hit.start()));
             }
         }
-        let has = |literal: &str| {
-            self.literals
-                .binary_search(&literal)
-                .is_ok_and(|i| present[i])
-        };
-        (0..self.gates.len())
+        scan
+    }
+
+    /// Which rule and signal gates (by position) pass on `text`, scanned as `scan`.
+    pub fn passing(&self, scan: &Scan, text: &str) -> Vec<usize> {
+        (0..self.evaluated)
             .filter(|&i| {
-                (extra_hit && i < self.opened_by_extra) || self.passes(&self.gates[i], text, &has)
+                (scan.extra_hit && i < self.opened_by_extra)
+                    || self.passes(&self.gates[i], scan, text)
             })
             .collect()
     }
@@ -151,21 +165,18 @@ impl GateSet {
     /// Where in `text` the gates at `positions` find what they look for: each literal of
     /// an `Any` or `All` list, each match of a pattern (a `Regex` gate's literals only
     /// pre-screen the file, so they mark nothing), and each extra literal. Sorted.
-    pub fn hits(&self, text: &str, positions: &[usize]) -> Vec<usize> {
-        let mut wanted = vec![false; self.literals.len()];
+    pub fn hits(&self, scan: &Scan, text: &str, positions: &[usize]) -> Vec<usize> {
+        let mut wanted = vec![false; self.extra_start];
         let mut patterns = Vec::new();
         for &position in positions {
-            self.mark_sources(&self.gates[position], &mut wanted, &mut patterns);
+            mark_sources(&self.gates[position], &mut wanted, &mut patterns);
         }
-        let mut hits = Vec::new();
-        if let Some(automaton) = &self.automaton {
-            for hit in automaton.find_overlapping_iter(text) {
-                let index = hit.pattern().as_usize();
-                if index >= self.extra_start || wanted[index] {
-                    hits.push(hit.start());
-                }
-            }
-        }
+        let mut hits: Vec<usize> = scan
+            .found
+            .iter()
+            .filter(|&&(index, _)| index >= self.extra_start || wanted[index])
+            .map(|&(_, start)| start)
+            .collect();
         for pattern in patterns {
             if let Some(regex) = self.regex(pattern) {
                 hits.extend(regex.find_iter(text).map(|m| m.start()));
@@ -176,60 +187,89 @@ impl GateSet {
         hits
     }
 
-    fn mark_sources(&self, gate: &Gate, wanted: &mut [bool], patterns: &mut Vec<&'static str>) {
-        let mut mark = |literals: &[&str]| {
-            for literal in literals {
-                if let Ok(i) = self.literals.binary_search(literal) {
-                    wanted[i] = true;
-                }
-            }
-        };
+    fn passes(&self, gate: &Compiled, scan: &Scan, text: &str) -> bool {
+        let has = |literals: &[usize]| literals.iter().any(|&l| scan.present[l]);
         match gate {
-            Gate::Any(literals) => mark(literals),
-            Gate::All(groups) => groups.iter().for_each(|g| mark(g)),
-            Gate::Regex { pattern, .. } => patterns.push(pattern),
-            Gate::Either(gates) | Gate::Every(gates) => gates
-                .iter()
-                .for_each(|g| self.mark_sources(g, wanted, patterns)),
+            Compiled::Any(literals) => literals.is_empty() || has(literals),
+            Compiled::All(groups) => groups.iter().all(|g| has(g)),
+            Compiled::Regex { literals, pattern } => {
+                has(literals) && self.regex(*pattern).is_some_and(|r| r.is_match(text))
+            }
+            Compiled::Either(gates) => gates.iter().any(|g| self.passes(g, scan, text)),
+            Compiled::Every(gates) => gates.iter().all(|g| self.passes(g, scan, text)),
         }
     }
 
-    fn passes(&self, gate: &Gate, text: &str, has: &dyn Fn(&str) -> bool) -> bool {
-        match gate {
-            Gate::Any(literals) => literals.is_empty() || literals.iter().any(|l| has(l)),
-            Gate::All(groups) => groups.iter().all(|g| g.iter().any(|l| has(l))),
-            Gate::Regex { literals, pattern } => {
-                literals.iter().any(|l| has(l))
-                    && self.regex(pattern).is_some_and(|r| r.is_match(text))
-            }
-            Gate::Either(gates) => gates.iter().any(|g| self.passes(g, text, has)),
-            Gate::Every(gates) => gates.iter().all(|g| self.passes(g, text, has)),
-        }
-    }
-
-    fn regex(&self, pattern: &str) -> Option<&Regex> {
-        let (_, cell) = self.regexes.iter().find(|(p, _)| *p == pattern)?;
+    fn regex(&self, pattern: usize) -> Option<&Regex> {
+        let (source, cell) = self.regexes.get(pattern)?;
         // A gate pattern that does not compile is a bug caught by the tests; until then
         // it lets every file through rather than hiding findings.
-        cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+        cell.get_or_init(|| Regex::new(source).ok()).as_ref()
     }
 }
 
-fn collect_patterns(gate: &Gate, out: &mut Vec<(&'static str, OnceLock<Option<Regex>>)>) {
+fn compile(
+    gate: &Gate,
+    literals: &[&'static str],
+    regexes: &mut Vec<(&'static str, OnceLock<Option<Regex>>)>,
+) -> Compiled {
+    let indices = |list: &[&str]| -> Vec<usize> {
+        list.iter()
+            .filter_map(|l| literals.binary_search(l).ok())
+            .collect()
+    };
     match gate {
-        Gate::Regex { pattern, .. } if !out.iter().any(|(p, _)| p == pattern) => {
-            out.push((pattern, OnceLock::new()))
+        Gate::Any(list) => Compiled::Any(indices(list)),
+        Gate::All(groups) => Compiled::All(groups.iter().map(|g| indices(g)).collect()),
+        Gate::Regex {
+            literals: list,
+            pattern,
+        } => {
+            let index = match regexes.iter().position(|(p, _)| p == pattern) {
+                Some(index) => index,
+                None => {
+                    regexes.push((pattern, OnceLock::new()));
+                    regexes.len() - 1
+                }
+            };
+            Compiled::Regex {
+                literals: indices(list),
+                pattern: index,
+            }
         }
-        Gate::Either(gates) | Gate::Every(gates) => {
-            gates.iter().for_each(|g| collect_patterns(g, out))
+        Gate::Either(gates) => Compiled::Either(
+            gates
+                .iter()
+                .map(|g| compile(g, literals, regexes))
+                .collect(),
+        ),
+        Gate::Every(gates) => Compiled::Every(
+            gates
+                .iter()
+                .map(|g| compile(g, literals, regexes))
+                .collect(),
+        ),
+    }
+}
+
+fn mark_sources(gate: &Compiled, wanted: &mut [bool], patterns: &mut Vec<usize>) {
+    match gate {
+        Compiled::Any(literals) => literals.iter().for_each(|&l| wanted[l] = true),
+        Compiled::All(groups) => groups.iter().flatten().for_each(|&l| wanted[l] = true),
+        Compiled::Regex { pattern, .. } => patterns.push(*pattern),
+        Compiled::Either(gates) | Compiled::Every(gates) => {
+            gates.iter().for_each(|g| mark_sources(g, wanted, patterns))
         }
-        _ => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn passing(set: &GateSet, text: &str) -> Vec<usize> {
+        set.passing(&set.scan(text), text)
+    }
 
     #[test]
     fn gates_pass_on_what_they_name() {
@@ -244,22 +284,22 @@ mod tests {
             &[],
             false,
         );
-        assert_eq!(set.passing("x = 1"), [3]);
-        assert_eq!(set.passing("import requests"), [0, 3]);
-        assert_eq!(set.passing("async def f():\n    time.sleep(1)"), [1, 3]);
-        assert_eq!(set.passing("try:\n    x()\nexcept:\n    pass\n"), [2, 3]);
+        assert_eq!(passing(&set, "x = 1"), [3]);
+        assert_eq!(passing(&set, "import requests"), [0, 3]);
+        assert_eq!(passing(&set, "async def f():\n    time.sleep(1)"), [1, 3]);
+        assert_eq!(passing(&set, "try:\n    x()\nexcept:\n    pass\n"), [2, 3]);
         assert_eq!(
-            set.passing("try:\n    x()\nexcept:\n    pass\nprint(1)\n"),
+            passing(&set, "try:\n    x()\nexcept:\n    pass\nprint(1)\n"),
             [2, 3, 4]
         );
         assert_eq!(
-            set.passing("try:\n    x()\nexcept KeyError:\n    raise\n"),
+            passing(&set, "try:\n    x()\nexcept KeyError:\n    raise\n"),
             [3]
         );
         // Case matters unless asked otherwise.
-        assert_eq!(set.passing("import Requests"), [3]);
+        assert_eq!(passing(&set, "import Requests"), [3]);
         let insensitive = GateSet::new(vec![Gate::Any(&["CMD"])], &[], true);
-        assert_eq!(insensitive.passing("cmd [\"x\"]"), [0]);
+        assert_eq!(passing(&insensitive, "cmd [\"x\"]"), [0]);
     }
 
     #[test]
@@ -269,7 +309,7 @@ mod tests {
             &["ourhttp".to_string()],
             false,
         );
-        assert_eq!(set.passing("import ourhttp"), [0]);
-        assert!(set.passing("import other").is_empty());
+        assert_eq!(passing(&set, "import ourhttp"), [0]);
+        assert!(passing(&set, "import other").is_empty());
     }
 }

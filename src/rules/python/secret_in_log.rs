@@ -14,7 +14,7 @@ use crate::rules::secrets::secret_names::is_secret_name;
 pub const TRIGGERS: Gate = Gate::Regex {
     literals: &["log", "print("],
     pattern: concat!(
-        r"(?i)(?:log\w*|print)[\w.]*\s*\((?:[^()]|\([^()]*\))*?(?:",
+        r"(?:(?:[lL]og|LOG)\w*|print)[\w.]*\s*\((?:[^()]|\([^()]*\))*?(?:",
         secret_words!(),
         ")"
     ),

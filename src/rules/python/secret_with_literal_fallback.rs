@@ -12,7 +12,7 @@ use crate::rules::secrets::secret_names::is_secret_name;
 /// An environment read, and a secret-looking word somewhere in the file.
 pub const TRIGGERS: Gate = Gate::Regex {
     literals: &["environ", "getenv", "config("],
-    pattern: concat!("(?i)", secret_words!()),
+    pattern: secret_words!(),
 };
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {

@@ -18,17 +18,24 @@ use crate::rules::secrets::secret_names::{self, is_literal_secret};
 pub const TRIGGERS: Gate = Gate::Regex {
     literals: secret_names::SECRET_NAME_LITERALS,
     pattern: concat!(
-        // A name holding a secret word (case-insensitive) that the name then ends or goes
-        // on after a separator, digit or hump (`DB_PASSWORD`, `apiKey`, `password2`; not
-        // `tokens`, `author`, a parameter `token):`), bound with `=` or `:` (not `==`)...
-        r"(?i:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|auth(?:orization)?|ssn|cvv|cvc|(?:api|private|access)[_.\-]?key)",
+        // A name holding a secret word that the name then ends or goes on after a
+        // separator, digit or hump (`DB_PASSWORD`, `apiKey`, `password2`; not `tokens`,
+        // `author`, a parameter `token):`), bound with `=` or `:` (not `==`)... Each
+        // word starts in lower, title or upper case and goes on in any case, spelled out
+        // (not `(?i)`) so the regex engine skips to those literals with SIMD.
+        r"(?:(?:[pP]ass|PASS)(?i:word|wd|phrase)?|[pP]wd|PWD|[sS]ecret|SECRET|[tT]oken|TOKEN",
+        r"|(?:[cC]redential|CREDENTIAL)(?i:s)?|(?:[aA]uth|AUTH)(?i:orization)?",
+        r"|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
+        r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS)[_.\-]?(?i:key))",
         r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=]",
         // ...to a quoted value (perhaps parenthesized on the next line), or to an unquoted
         // one with no call on the rest of its line (`token = parser.next_token()` binds no
         // literal; YAML's `password: hunter2` and `.env`'s `PASSWORD=x` do).
         r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(]*$))"#,
+        // A Kubernetes env entry's name, and a Dockerfile ENV/ARG in its legacy
+        // `ENV KEY value` form (instructions in any case).
         r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
-        r"|(?m:^\s*(?i:ENV|ARG)\s+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key))",
+        r"|(?:ENV|ARG|[eE]nv|[aA]rg)[ \t]+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
     ),
 };
 
