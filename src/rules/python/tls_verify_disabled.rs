@@ -9,9 +9,10 @@ use crate::model::python::{AssignTarget, Assignment, Literal};
 
 pub const TRIGGERS: Gate = Gate::Either(&[
     Gate::Any(&["CERT_NONE", "check_hostname", "_create_unverified_context"]),
+    // Every keyword of `VERIFY_KEYWORDS` set to `False`.
     Gate::Regex {
-        literals: &["verify"],
-        pattern: r"verify\s*=\s*False",
+        literals: &["verify", "ssl"],
+        pattern: r"\b(?:verify|verify_ssl|ssl)\s*=\s*False",
     },
 ]);
 
