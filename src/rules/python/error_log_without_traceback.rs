@@ -8,7 +8,8 @@ use crate::model::python::HandlerId;
 
 pub const TRIGGERS: Gate = Gate::All(&[LOG_CALLS, &["except"]]);
 
-const LOG_CALLS: &[&str] = &[".error(", ".critical("];
+/// Also bare: `from logging import error` makes `error(...)` a logging call.
+const LOG_CALLS: &[&str] = &["error(", "critical("];
 
 /// Where a finding can be: at the log call.
 pub const REGION: Gate = Gate::Any(LOG_CALLS);

@@ -2,18 +2,18 @@
 //! resolved every call and assignment target through the file's imports.
 
 /// The words that make an identifier secret-looking, as a regex alternation for trigger
-/// gates (the classifier itself is `rules/secrets/secret-names.toml`): PY053 and PY093
-/// need one near a log call or an environment read. Each word starts in lower, title or
-/// upper case (`password`, `dbPassword`, `DB_PASSWORD`) and goes on in any case; spelled
-/// out rather than `(?i)` so the regex engine can skip to those literals with SIMD.
+/// gates: PY053 and PY093 need one near a log call or an environment read. It must match
+/// wherever the classifier (`rules/secrets/secret-names.toml`) sees a secret word or pair,
+/// or a gate would hide a finding; the test below checks that. Each word starts in lower,
+/// title or upper case (`password`, `dbPassword`, `DB_PASSWORD`) and goes on in any case;
+/// spelled out rather than `(?i)` so the regex engine can skip to those literals with SIMD.
 macro_rules! secret_words {
     () => {
         concat!(
-            r"(?:[pP]ass|PASS)(?i:wd|word|phrase)|[pP]wd|PWD|[sS]ecret|SECRET|[tT]oken|TOKEN",
-            r"|(?:[aA]pi|API)_?(?i:key)|[aA]uthorization|AUTHORIZATION|[cC]redential|CREDENTIAL",
-            r"|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
-            r"|(?:[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[aA]uth|AUTH|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)_?(?i:key)",
-            r"|(?:[cC]redit|CREDIT)_?(?i:card)|(?:[cC]ard|CARD|[aA]ccount|ACCOUNT)_?(?i:number)",
+            r"[pP]ass|PASS|[pP]wd|PWD|[sS]ecret|SECRET|[tT]oken|TOKEN|[aA]uth|AUTH",
+            r"|[cC]redential|CREDENTIAL|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
+            r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)[_.\-]?(?i:key)",
+            r"|(?:[cC]redit|CREDIT)[_.\-]?(?i:card)|(?:[cC]ard|CARD|[aA]ccount|ACCOUNT)[_.\-]?(?i:number)",
         )
     };
 }
@@ -236,6 +236,16 @@ pub fn is_truthy(value: &Literal) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_words_match_every_name_the_classifier_calls_secret() {
+        let words = regex::Regex::new(secret_words!()).expect("compiles");
+        let spellings = crate::rules::secrets::secret_names::secret_name_spellings();
+        assert!(spellings.len() > 50, "{spellings:?}");
+        for name in spellings {
+            assert!(words.is_match(&name), "{name}");
+        }
+    }
 
     #[test]
     fn settings_and_dev_names() {

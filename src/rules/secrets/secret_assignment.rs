@@ -26,16 +26,18 @@ pub const TRIGGERS: Gate = Gate::Regex {
         r"(?:(?:[pP]ass|PASS)(?i:word|wd|phrase)?|[pP]wd|PWD|[sS]ecret|SECRET|[tT]oken|TOKEN",
         r"|(?:[cC]redential|CREDENTIAL)(?i:s)?|(?:[aA]uth|AUTH)(?i:orization)?",
         r"|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
-        r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS)[_.\-]?(?i:key))",
-        r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*[:=]",
+        r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[sS]ecret|SECRET|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)[_.\-]?(?i:key)",
+        r"|(?:[cC]redit|CREDIT)[_.\-]?(?i:card)|(?:[cC]ard|CARD|[aA]ccount|ACCOUNT)[_.\-]?(?i:number))",
+        // (`+=` too: the model reports augmented assignments of literals.)
+        r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*\+?[:=]",
         // ...to a quoted value (perhaps parenthesized on the next line), or to an unquoted
         // one with no call on the rest of its line (`token = parser.next_token()` binds no
         // literal; YAML's `password: hunter2` and `.env`'s `PASSWORD=x` do).
         r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(]*$))"#,
         // A Kubernetes env entry's name, and a Dockerfile ENV/ARG in its legacy
         // `ENV KEY value` form (instructions in any case).
-        r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
-        r"|(?:ENV|ARG|[eE]nv|[aA]rg)[ \t]+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key)",
+        r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key|ssn|cvv|cvc|card|number)",
+        r"|(?:ENV|ARG|[eE]nv|[aA]rg)[ \t]+[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key|ssn|cvv|cvc|card|number)",
     ),
 };
 
@@ -75,5 +77,30 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
         )
         .help(help)
         .secret(named.value_span);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::GateSet;
+
+    #[test]
+    fn gate_passes_every_binding_of_a_name_the_classifier_calls_secret() {
+        let gate = GateSet::new(vec![TRIGGERS], &[], false);
+        let spellings = secret_names::secret_name_spellings();
+        assert!(spellings.len() > 50, "{spellings:?}");
+        for name in spellings {
+            for text in [
+                format!("{name} = \"v4lue-9\"\n"),
+                format!("{name} += \"-v4lue\"\n"),
+                format!("connect({name}=\"v4lue-9\")\n"),
+                format!("{{\"{name}\": \"v4lue-9\"}}\n"),
+                format!("{name}: v4lue-9\n"),
+                format!("- name: {name}\n  value: v4lue-9\n"),
+            ] {
+                assert!(!gate.passing(&gate.scan(&text), &text).is_empty(), "{text}");
+            }
+        }
     }
 }

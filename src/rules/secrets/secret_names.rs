@@ -38,11 +38,21 @@ pub const SECRET_NAME_LITERALS: &[&str] = &[
     "Key",
     "KEY",
     "ssn",
+    "Ssn",
     "SSN",
     "cvv",
+    "Cvv",
     "CVV",
     "cvc",
+    "Cvc",
     "CVC",
+    // The first word of the pairs credit card, card number, account number.
+    "card",
+    "Card",
+    "CARD",
+    "account",
+    "Account",
+    "ACCOUNT",
 ];
 
 /// The name lists (`rules/secrets/secret-names.toml`), read once.
@@ -300,6 +310,46 @@ pub fn url_with_password(value: &str) -> Option<std::ops::Range<usize>> {
     Some(start..start + password.len())
 }
 
+/// Every secret word and pair of the table, spelled the ways code spells names
+/// (`db_password`, `DB_PASSWORD`, `dbPassword`, `DbPassword`, `apiKey`, `API_KEY`), each
+/// one the classifier calls secret: what trigger gates built on these words must match.
+#[cfg(test)]
+pub fn secret_name_spellings() -> Vec<String> {
+    let names = names();
+    let title = |w: &str| {
+        let mut chars = w.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
+    let mut phrases: Vec<Vec<String>> = names.words.iter().map(|w| vec![w.clone()]).collect();
+    phrases.extend(names.pairs.iter().map(|[a, b]| vec![a.clone(), b.clone()]));
+    let mut out = Vec::new();
+    for words in phrases {
+        let snake = words.join("_");
+        let titled: String = words.iter().map(|w| title(w)).collect();
+        for spelling in [
+            snake.clone(),
+            snake.to_uppercase(),
+            format!("db_{snake}"),
+            format!("DB_{}", snake.to_uppercase()),
+            format!("db{titled}"),
+            titled.clone(),
+            format!(
+                "{}{}",
+                words[0],
+                words[1..].iter().map(|w| title(w)).collect::<String>()
+            ),
+        ] {
+            if is_secret_name(&spelling) {
+                out.push(spelling);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +427,8 @@ mod tests {
             "PASSWORD_RESET_TIMEOUT",
             "pass_through",
             "password_change_template",
+            "_requested_auth_scheme",
+            "AUTH_SCHEMES",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret-looking");
         }
