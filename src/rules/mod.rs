@@ -422,7 +422,7 @@ fn definitions() -> Vec<RuleDef> {
             "python/PY093-secret-with-literal-fallback.md",
             python::secret_with_literal_fallback::TRIGGERS,
             Check::Python(python::secret_with_literal_fallback::check),
-            region: python::secret_with_literal_fallback::TRIGGERS
+            region: python::secret_with_literal_fallback::REGION
         ),
         rule!(
             "python/PY100-irreversible-migration.md",

@@ -6,13 +6,14 @@ use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::HandlerId;
 
-pub const TRIGGERS: Gate = Gate::All(&[LOG_CALLS, &["except"]]);
+pub const TRIGGERS: Gate = Gate::Every(&[REGION, Gate::Any(&["except"])]);
 
-/// Also bare: `from logging import error` makes `error(...)` a logging call.
-const LOG_CALLS: &[&str] = &["error(", "critical("];
-
-/// Where a finding can be: at the log call.
-pub const REGION: Gate = Gate::Any(LOG_CALLS);
+/// Where a finding can be: at an `error(`/`critical(` call on something (`log.error(`) or
+/// by itself (`from logging import error`), not at `add_error(`.
+pub const REGION: Gate = Gate::Regex {
+    literals: &["error(", "critical("],
+    pattern: r"(?:^|[^\w])(?:error|critical)\(",
+};
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let module = file.module;

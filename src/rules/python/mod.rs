@@ -5,14 +5,17 @@
 /// gates: PY053 and PY093 need one near a log call or an environment read. It must match
 /// wherever the classifier (`rules/secrets/secret-names.toml`) sees a secret word or pair,
 /// or a gate would hide a finding; the test below checks that. Each word starts in lower,
-/// title or upper case (`password`, `dbPassword`, `DB_PASSWORD`) and goes on in any case;
-/// spelled out rather than `(?i)` so the regex engine can skip to those literals with SIMD.
+/// title or upper case (`password`, `dbPassword`, `DB_PASSWORD`) and ends where the
+/// classifier's words end (`pass` but not `passed`, `token` but not `tokens`); spelled out
+/// rather than `(?i)` so the regex engine can skip to those literals with SIMD.
 macro_rules! secret_words {
     () => {
         concat!(
-            r"[pP]ass|PASS|[pP]wd|PWD|[sS]ecret|SECRET|[tT]oken|TOKEN|[aA]uth|AUTH",
-            r"|[cC]redential|CREDENTIAL|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
-            r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)[_.\-]?(?i:key)",
+            r"(?:[pP]ass(?:word|wd|phrase)?|[pP]wd|[sS]ecret|[tT]oken|[aA]uth(?:orization)?",
+            r"|[cC]redentials?|[sS]sn|[cC]vv|[cC]vc)(?:[^a-z]|$)",
+            r"|(?:PASS(?:WORD|WD|PHRASE)?|PWD|SECRET|TOKEN|AUTH(?:ORIZATION)?|CREDENTIALS?",
+            r"|SSN|CVV|CVC)(?:[^A-Z]|$)",
+            r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[sS]ecret|SECRET|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)[_.\-]?(?i:key)",
             r"|(?:[cC]redit|CREDIT)[_.\-]?(?i:card)|(?:[cC]ard|CARD|[aA]ccount|ACCOUNT)[_.\-]?(?i:number)",
         )
     };

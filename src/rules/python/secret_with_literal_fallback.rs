@@ -11,9 +11,16 @@ use crate::rules::secrets::secret_names::is_secret_name;
 
 /// An environment read, and a secret-looking word somewhere in the file.
 pub const TRIGGERS: Gate = Gate::Regex {
-    literals: &["environ", "getenv", "config("],
+    literals: ENV_READ_WORDS,
     pattern: secret_words!(),
 };
+
+/// Where a finding can be: at the environment read (`os.environ.get`, `getenv`,
+/// decouple's `config`; django-environ's `env.str` through the `environ` import that
+/// binds `env`).
+pub const REGION: Gate = Gate::Any(ENV_READ_WORDS);
+
+const ENV_READ_WORDS: &[&str] = &["environ", "getenv", "config("];
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     if is_dev_named(&file.source.path) {
