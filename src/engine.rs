@@ -1110,6 +1110,9 @@ fn finish(
     suppressions: &Suppressions,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
     let registry = registry();
     // Secrets found by any rule are masked in every snippet of the file, whatever rule
     // the snippet belongs to and whether the secret's own finding is reported.
