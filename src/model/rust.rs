@@ -166,14 +166,13 @@ impl Call {
 }
 
 impl RustFile {
-    /// Every call, in source order.
-    /// Marks every call as test code: for files that are tests as a whole (a crate's
-    /// `tests/` and `benches/` folders), which carry no `#[cfg(test)]`.
     /// Names bound to string literals (constants, statics, `let`s).
     pub fn string_bindings(&self) -> &[StringBinding] {
         &self.strings
     }
 
+    /// Marks every call and binding as test code: for files that are tests as a whole (a
+    /// crate's `tests/` and `benches/` folders), which carry no `#[cfg(test)]`.
     pub fn mark_as_test_file(&mut self) {
         for binding in &mut self.strings {
             binding.in_test = true;
@@ -183,6 +182,7 @@ impl RustFile {
         }
     }
 
+    /// Every call, in source order.
     pub fn calls(&self) -> &[Call] {
         &self.calls
     }
