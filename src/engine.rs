@@ -12,7 +12,7 @@ use crate::discover::relative_to_root;
 use crate::gate::{Gate, GateSet, Scan};
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
-use crate::lang::python_outline::{self, Region};
+use crate::lang::python_outline;
 use crate::lang::shell::Word;
 use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::container::ContainerSpec;
@@ -131,6 +131,7 @@ impl KindPlan {
             positions,
             signals,
             scan: Some(scan),
+            whole_module: false,
         }
     }
 
@@ -143,6 +144,7 @@ impl KindPlan {
             positions: (0..self.rules.len()).collect(),
             signals: gated.signals,
             scan: gated.scan,
+            whole_module: false,
         }
     }
 }
@@ -157,6 +159,8 @@ struct Active {
     signals: Vec<usize>,
     /// The search the gates were judged on, kept for `KindPlan::region_hits`.
     scan: Option<Scan>,
+    /// Something must see the whole Python module (server rules, project facts).
+    whole_module: bool,
 }
 
 impl Active {
@@ -371,32 +375,26 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     }
     // Server rules read gunicorn config modules and `uvicorn.run(...)` calls, and need the
     // whole module for them (positions only cover the kind's own rules).
-    let mut whole_file = false;
     if kind == ArtifactKind::Python
         && (!settings.trigger_gates
             || is_gunicorn_config(&file.path)
             || active.signalled(UVICORN_SIGNAL))
     {
         active.rules.extend(&plan.python_servers);
-        whole_file = !plan.python_servers.is_empty();
+        active.whole_module |= !plan.python_servers.is_empty();
     }
     let wants_facts = plan.wants_facts(kind, &file, &active);
     let parsed = !active.is_empty() || wants_facts;
     if parsed {
         match kind {
             ArtifactKind::Python => {
-                // Only the functions the rules can report on, when that is all they need.
-                let regions = (settings.trigger_gates && !whole_file && !wants_facts)
-                    .then(|| plan.python.region_hits(&file.text, &active))
-                    .flatten()
-                    .and_then(|hits| {
-                        python_outline::regions(&file.text, &hits, settings.region_share_limit)
-                    });
+                // Facts (app objects, routes) are read from the whole module.
+                active.whole_module |= wants_facts;
                 check_python(
                     &file,
                     settings,
                     plan,
-                    (&active, regions.as_deref()),
+                    &active,
                     worker,
                     &mut findings,
                     &mut facts,
@@ -462,13 +460,19 @@ fn check_python(
     file: &SourceFile,
     settings: &Settings,
     plan: &Plan,
-    (active, regions): (&Active, Option<&[Region]>),
+    active: &Active,
     worker: &mut Worker,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
+    // Only the functions (or statements) the rules can report on, when that is all they
+    // need; see `Scope`.
+    let regions = (settings.trigger_gates && !active.whole_module)
+        .then(|| plan.python.region_hits(&file.text, active))
+        .flatten()
+        .and_then(|hits| python_outline::regions(&file.text, &hits, settings.region_share_limit));
     let partial = regions
-        .and_then(|regions| worker.python.parse_regions(&file.text, regions))
+        .and_then(|regions| worker.python.parse_regions(&file.text, &regions))
         // Regions that do not parse cleanly mean the outline misread the file.
         .filter(|tree| !tree.root_node().has_error());
     let Some(tree) = partial.or_else(|| worker.python.parse(&file.text)) else {

@@ -30,10 +30,6 @@ pub enum Gate {
 }
 
 impl Gate {
-    pub fn is_open(&self) -> bool {
-        matches!(self, Gate::Any(literals) if literals.is_empty())
-    }
-
     /// Every literal the gate looks for (the words `prodlint rules` and tests check).
     pub fn literals(&self) -> Vec<&'static str> {
         match self {
