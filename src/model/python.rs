@@ -664,7 +664,7 @@ const BUILTINS: &[&str] = &[
 ];
 
 /// Constructors whose result is a web application object.
-const APP_CONSTRUCTORS: &[(&str, AppKind)] = &[
+pub(crate) const APP_CONSTRUCTORS: &[(&str, AppKind)] = &[
     ("flask.Flask", AppKind::Wsgi),
     ("flask.app.Flask", AppKind::Wsgi),
     ("quart.Quart", AppKind::Asgi),

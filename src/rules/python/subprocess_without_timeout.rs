@@ -5,13 +5,31 @@
 use super::PythonFile;
 use super::timeout_table::{self, TimeoutEntry};
 use crate::diagnostic::Emitter;
+use crate::gate::Gate;
 use crate::model::python::Module;
 use std::path::Path;
 use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../../rules/python/subprocess-timeouts.toml");
 
-pub const TRIGGERS: &[&str] = &["subprocess"];
+/// `subprocess`, and the import of something that makes a module serve (see `serves`):
+/// an app or worker framework, or Django's WSGI/ASGI application factories. Every
+/// qualified name `serves` accepts resolves through an import that names one of these.
+pub const TRIGGERS: Gate = Gate::Every(&[
+    Gate::Any(&["subprocess"]),
+    Gate::Any(&[
+        "flask",
+        "quart",
+        "fastapi",
+        "starlette",
+        "get_wsgi_application",
+        "get_asgi_application",
+        "celery",
+        "dramatiq",
+        "huey",
+        "rq",
+    ]),
+]);
 
 /// Decorators that make a function a task run by a worker.
 const TASK_DECORATORS: &[&str] = &[
@@ -62,4 +80,28 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         return;
     }
     timeout_table::check(file, table(), |call| !call.in_main_guard, None, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gate_names_every_framework_serves_accepts() {
+        let Gate::Every([_, Gate::Any(frameworks)]) = TRIGGERS else {
+            panic!("expected Every([subprocess, frameworks])")
+        };
+        let apps = crate::model::python::APP_CONSTRUCTORS
+            .iter()
+            .map(|(q, _)| *q);
+        for qualname in apps
+            .chain(WORKER_APPS.iter().copied())
+            .chain(TASK_DECORATORS.iter().copied())
+        {
+            assert!(
+                frameworks.iter().any(|f| qualname.contains(f)),
+                "{qualname} is not gated"
+            );
+        }
+    }
 }
