@@ -395,7 +395,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY030-unbounded-queue.md",
             python::unbounded_queue::TRIGGERS,
-            Check::Python(python::unbounded_queue::check)
+            Check::Python(python::unbounded_queue::check),
+            region: python::unbounded_queue::TRIGGERS
         ),
         rule!(
             "python/PY053-secret-in-log.md",
@@ -406,7 +407,8 @@ fn definitions() -> Vec<RuleDef> {
         rule!(
             "python/PY080-tls-verify-disabled.md",
             python::tls_verify_disabled::TRIGGERS,
-            Check::Python(python::tls_verify_disabled::check)
+            Check::Python(python::tls_verify_disabled::check),
+            region: python::tls_verify_disabled::TRIGGERS
         ),
         rule!(
             "python/PY090-wildcard-allowed-hosts.md",
