@@ -179,6 +179,28 @@ impl SourceFile {
     }
 }
 
+/// A `/`-separated path with `.` and `..` segments resolved lexically: `a/b/../c` → `a/c`,
+/// `./x` → `x`; a leading `/` is kept. (Paths inside images and between project files,
+/// which need not exist on this machine.)
+pub fn normalize_slash_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
 /// A path rendered with `/` separators and no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
@@ -188,6 +210,14 @@ pub fn display_path(path: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slash_paths_normalize_lexically() {
+        assert_eq!(normalize_slash_path("a/./b/../c"), "a/c");
+        assert_eq!(normalize_slash_path("./x"), "x");
+        assert_eq!(normalize_slash_path("/app/../srv//run.sh"), "/srv/run.sh");
+        assert_eq!(normalize_slash_path("../x"), "x");
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -13,6 +13,7 @@ use crate::model::command::{Invocation, recognize, recognize_shell};
 use crate::model::container::{
     ContainerCommand, ContainerOrigin, ContainerSpec, EnvVar, Port, Spanned,
 };
+use crate::source::normalize_slash_path;
 
 /// The external image the final stage is ultimately built from (following `FROM <stage>`
 /// chains), lower-cased, with literal ARG values substituted; empty when there is none.
@@ -324,26 +325,6 @@ pub fn main_process_script(df: &Dockerfile) -> Option<(String, crate::source::Sp
     Some((script.text.clone(), instruction.span))
 }
 
-/// `a/b/../c` → `a/c`, `./x` → `x`; leading `/` kept.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    if path.starts_with('/') {
-        format!("/{joined}")
-    } else {
-        joined
-    }
-}
-
 /// The build-context paths COPY/ADD instructions of the final stage (and the stages it
 /// is built from) copy to `path` in the image, most recent first. A relative `path` is
 /// taken from the last WORKDIR. `COPY --from=...` copies from another image: skipped.
@@ -356,9 +337,9 @@ pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
         .unwrap_or_else(|| "/".to_string());
     let absolute = |p: &str| -> String {
         if p.starts_with('/') {
-            normalize(p)
+            normalize_slash_path(p)
         } else {
-            normalize(&format!("{workdir}/{p}"))
+            normalize_slash_path(&format!("{workdir}/{p}"))
         }
     };
     let target = absolute(path);
@@ -380,7 +361,7 @@ pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
             let dest_dir = dest.text.ends_with('/') || sources.len() > 1;
             let dest = absolute(&dest.text);
             for source in sources {
-                let src = normalize(&source.text);
+                let src = normalize_slash_path(&source.text);
                 let src_name = src.rsplit('/').next().unwrap_or(&src);
                 if target == dest && !dest_dir {
                     out.push(src.clone());

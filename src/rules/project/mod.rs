@@ -11,6 +11,7 @@ pub mod single_replica;
 
 use crate::diagnostic::Anchor;
 use crate::model::facts::{EntryScript, FileFacts, GunicornConf, GunicornRun, ProjectFacts};
+use crate::source::normalize_slash_path;
 
 /// A project rule's finding: already located (facts carry anchors).
 pub struct ProjectFinding {
@@ -34,21 +35,6 @@ impl ProjectEmitter<'_> {
             },
         ));
     }
-}
-
-/// `a/./b/../c` → `a/c`.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 /// The file a set of candidates means: the only one under `base_dir` (the folder of the
@@ -93,7 +79,9 @@ pub fn resolve_path<'a>(
     base_dir: &str,
 ) -> Option<&'a FileFacts> {
     for candidate in exact {
-        let path = normalize(&format!("{base_dir}/{candidate}"));
+        let path = normalize_slash_path(&format!("{base_dir}/{candidate}"));
+        // Project paths are relative; an empty `base_dir` must not make one absolute.
+        let path = path.trim_start_matches('/');
         if let Some(file) = files.iter().find(|f| f.path == path) {
             return Some(file);
         }
