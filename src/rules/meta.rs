@@ -63,15 +63,15 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
         .find("\n---\n")
         .ok_or_else(|| format!("{doc_path}: front-matter not closed"))?;
     let (front, body) = (&rest[..end], &rest[end + 5..]);
+    let optional = |key: &str| -> Option<&'static str> {
+        front.lines().find_map(|line| {
+            line.strip_prefix(key)
+                .and_then(|r| r.strip_prefix(':'))
+                .map(str::trim)
+        })
+    };
     let field = |key: &str| -> Result<&'static str, String> {
-        front
-            .lines()
-            .find_map(|line| {
-                line.strip_prefix(key)
-                    .and_then(|r| r.strip_prefix(':'))
-                    .map(str::trim)
-            })
-            .ok_or_else(|| format!("{doc_path}: front-matter has no `{key}`"))
+        optional(key).ok_or_else(|| format!("{doc_path}: front-matter has no `{key}`"))
     };
     let id = field("id")?;
     let slug = field("slug")?;
@@ -80,11 +80,8 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
     let artifacts = field("artifacts")?;
     let summary = field("summary")?;
     let help = field("help")?;
-    let default_enabled = match front.lines().find_map(|line| {
-        line.strip_prefix("default_enabled")
-            .and_then(|r| r.strip_prefix(':'))
-            .map(str::trim)
-    }) {
+    // Optional keys: absent means the default.
+    let default_enabled = match optional("default_enabled") {
         None | Some("true") => true,
         Some("false") => false,
         Some(other) => {
@@ -93,21 +90,13 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
             ));
         }
     };
-    let severity_in_tests = match front.lines().find_map(|line| {
-        line.strip_prefix("severity_in_tests")
-            .and_then(|r| r.strip_prefix(':'))
-            .map(str::trim)
-    }) {
+    let severity_in_tests = match optional("severity_in_tests") {
         None => None,
         Some(text) => Some(Severity::parse(text).ok_or_else(|| {
             format!("{doc_path}: severity_in_tests = `{text}`: expected note, warning or error")
         })?),
     };
-    let skips_test_code = match front.lines().find_map(|line| {
-        line.strip_prefix("test_code")
-            .and_then(|r| r.strip_prefix(':'))
-            .map(str::trim)
-    }) {
+    let skips_test_code = match optional("test_code") {
         None | Some("check") => false,
         Some("skip") => true,
         Some(other) => {

@@ -120,45 +120,27 @@ struct RuleDef {
 }
 
 macro_rules! rule {
-    ($doc:literal, $triggers:expr, $check:expr) => {
+    (@def $doc:literal, $triggers:expr, $check:expr, $project:expr, $scope:expr) => {
         RuleDef {
             doc_path: $doc,
             doc: include_str!(concat!("../../rules/", $doc)),
             gate: IntoGate::into_gate($triggers),
             check: $check,
-            project: None,
-            scope: Scope::Module,
+            project: $project,
+            scope: $scope,
         }
+    };
+    ($doc:literal, $triggers:expr, $check:expr) => {
+        rule!(@def $doc, $triggers, $check, None, Scope::Module)
     };
     ($doc:literal, $triggers:expr, $check:expr, region: $region:expr) => {
-        RuleDef {
-            doc_path: $doc,
-            doc: include_str!(concat!("../../rules/", $doc)),
-            gate: IntoGate::into_gate($triggers),
-            check: $check,
-            project: None,
-            scope: Scope::Function(IntoGate::into_gate($region)),
-        }
+        rule!(@def $doc, $triggers, $check, None, Scope::Function(IntoGate::into_gate($region)))
     };
     ($doc:literal, $triggers:expr, $check:expr, statement_region: $region:expr) => {
-        RuleDef {
-            doc_path: $doc,
-            doc: include_str!(concat!("../../rules/", $doc)),
-            gate: IntoGate::into_gate($triggers),
-            check: $check,
-            project: None,
-            scope: Scope::Statement(IntoGate::into_gate($region)),
-        }
+        rule!(@def $doc, $triggers, $check, None, Scope::Statement(IntoGate::into_gate($region)))
     };
     ($doc:literal, $triggers:expr, $check:expr, $project:expr) => {
-        RuleDef {
-            doc_path: $doc,
-            doc: include_str!(concat!("../../rules/", $doc)),
-            gate: IntoGate::into_gate($triggers),
-            check: $check,
-            project: Some($project),
-            scope: Scope::Module,
-        }
+        rule!(@def $doc, $triggers, $check, Some($project), Scope::Module)
     };
 }
 
