@@ -51,15 +51,12 @@ mod tests {
 
     #[test]
     fn table_parses_and_names_are_unique() {
-        let mut names: Vec<&str> = table()
-            .iter()
-            .flat_map(|e| e.names.iter().map(String::as_str))
-            .collect();
-        let count = names.len();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), count, "a callable is listed twice");
-        assert!(count > 40);
+        crate::rules::python::tests::assert_unique_names(
+            table()
+                .iter()
+                .flat_map(|e| e.names.iter().map(String::as_str)),
+            40,
+        );
     }
 
     /// A file can only call a table entry after importing its top-level module (or one of

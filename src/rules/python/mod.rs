@@ -237,8 +237,19 @@ pub fn is_truthy(value: &Literal) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A data table's callables: each listed once, and more than `at_least` of them (the
+    /// table parsed).
+    pub(crate) fn assert_unique_names<'a>(names: impl Iterator<Item = &'a str>, at_least: usize) {
+        let mut names: Vec<&str> = names.collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "a callable is listed twice");
+        assert!(count > at_least, "only {count} callables");
+    }
 
     #[test]
     fn secret_words_match_every_name_the_classifier_calls_secret() {
