@@ -402,12 +402,16 @@ def finding_list(title: str, findings: list[Finding], limit: int) -> list[str]:
 def cmd_diff(args) -> int:
     old_meta, old_repos, old = read_run(Path(args.old))
     new_meta, new_repos, new = read_run(Path(args.new))
+    common = old_repos.keys() & new_repos.keys()
+    old = [f for f in old if f.repo in common]
+    new = [f for f in new if f.repo in common]
     removed, added = match_findings(old, new)
     out = [f"## Ecosystem diff: `{old_meta.get('label', args.old)}` → `{new_meta.get('label', args.new)}`",
-           "", f"{len(old)} → {len(new)} findings: **+{len(added)} added, -{len(removed)} removed**.", ""]
+           "", f"{len(old)} → {len(new)} findings in {len(common)} repositories: "
+           f"**+{len(added)} added, -{len(removed)} removed**.", ""]
     for name in sorted(old_repos.keys() ^ new_repos.keys()):
         side = "new" if name in new_repos else "old"
-        out.append(f"> `{name}` is only in the {side} run; its findings all count as changes.")
+        out.append(f"> `{name}` is only in the {side} run and is left out of the comparison.")
     for name in sorted(old_repos.keys() & new_repos.keys()):
         if old_repos[name].get("pin") != new_repos[name].get("pin"):
             out.append(f"> `{name}` was linted at different pins: {old_repos[name].get('pin')} → "
