@@ -103,7 +103,7 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn new(context: Context, reason: Reason) -> Self {
+    pub fn new(context: Context, reason: Reason) -> Self {
         Decision { context, reason }
     }
 }

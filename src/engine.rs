@@ -7,7 +7,7 @@ use crate::collect::{
     probe_paths, python_routes,
 };
 use crate::config::Settings;
-use crate::context::{self, Context, Decision};
+use crate::context::{self, Context, Decision, Reason};
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
 use crate::gate::{Gate, GateSet, Scan};
@@ -15,8 +15,11 @@ use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config}
 use crate::lang::python::PythonParser;
 use crate::lang::python_outline;
 use crate::lang::shell::Word;
+use crate::lang::yaml::Node;
 use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
+use crate::model::compose_layers::declares_deployment;
 use crate::model::container::ContainerSpec;
+use crate::model::deployment::{Deployment, IndexFile, LayerRole};
 use crate::model::facts::{
     DeferredFinding, EntryScript, FileFacts, GunicornConf, ProjectFacts, RootViaScript, ScriptRun,
     ScriptTarget, ShellScriptFacts, UncheckedImage,
@@ -236,10 +239,12 @@ pub struct Plan {
     project_root: PathBuf,
     /// Absolute; what configuration globs are relative to.
     config_root: PathBuf,
+    /// What ships, read from all deployment files before any file is checked.
+    pub deployment: Deployment,
 }
 
 impl Plan {
-    pub fn new(settings: &Settings, project_root: PathBuf) -> Plan {
+    pub fn new(settings: &Settings, project_root: PathBuf, deployment: Deployment) -> Plan {
         let registry = registry();
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
             settings
@@ -283,6 +288,7 @@ impl Plan {
             project_root,
             config_root: std::path::absolute(&settings.root)
                 .unwrap_or_else(|_| settings.root.clone()),
+            deployment,
         }
     }
 
@@ -290,7 +296,17 @@ impl Plan {
     fn context_of(&self, path: &Path, text: &str, settings: &Settings) -> Decision {
         let relative = relative_to_root(path, &self.project_root);
         let for_globs = relative_to_root(path, &self.config_root);
-        context::decide(&relative, &for_globs, text, &settings.contexts)
+        let decision = context::decide(&relative, &for_globs, text, &settings.contexts);
+        match self
+            .deployment
+            .development_reason(&crate::source::display_path(path))
+        {
+            Some(reason) if decision.context == Context::Production => Decision::new(
+                Context::Development,
+                Reason::Deployment(format!("compose layer: {reason}")),
+            ),
+            _ => decision,
+        }
     }
 
     fn collects_facts(&self) -> bool {
@@ -321,6 +337,37 @@ impl Plan {
 /// Per-thread state reused across files (the tree-sitter parser).
 struct Worker {
     python: PythonParser,
+}
+
+/// Reads the deployment files among `paths` (by name: YAML, Dockerfiles, Tiltfiles,
+/// Makefiles, shell scripts) and builds the deployment model from them. Unreadable,
+/// binary or oversized files are left out here; the file pass reports them.
+pub fn read_deployment(paths: &[PathBuf]) -> Deployment {
+    let files: Vec<(String, ArtifactKind, String)> = paths
+        .par_iter()
+        .filter_map(|path| {
+            let shown = crate::source::display_path(path);
+            if !Deployment::wants(&shown) {
+                return None;
+            }
+            let bytes = read_small(path).ok()??;
+            if is_binary(&bytes) {
+                return None;
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let kind = classify(path, &text);
+            Some((shown, kind, text))
+        })
+        .collect();
+    let files: Vec<IndexFile> = files
+        .iter()
+        .map(|(path, kind, text)| IndexFile {
+            path,
+            kind: *kind,
+            text,
+        })
+        .collect();
+    Deployment::index(&files)
 }
 
 /// Runs every file; outcomes come back in path order.
@@ -446,7 +493,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             ArtifactKind::Kubernetes => {
                 check_kubernetes(&file, plan, &active, &mut findings, &mut facts)
             }
-            ArtifactKind::Compose => check_compose(&file, &active, &mut findings, &mut facts),
+            ArtifactKind::Compose => check_compose(&file, plan, &active, &mut findings, &mut facts),
             ArtifactKind::Procfile => {
                 check_procfile(&file, plan, &active, &mut findings, &mut facts)
             }
@@ -615,7 +662,11 @@ fn check_dockerfile(
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
-    let dockerfile = crate::lang::dockerfile::parse(&file.text);
+    let mut dockerfile = crate::lang::dockerfile::parse(&file.text);
+    let path = file.path_str();
+    if let Some(target) = plan.deployment.target_of(&path) {
+        dockerfile.set_target(target);
+    }
     if let Some(error) = dockerfile.errors.first() {
         parse_error(
             file,
@@ -638,7 +689,14 @@ fn check_dockerfile(
             _ => {}
         }
     }
-    check_containers(file, &containers, active, findings, facts);
+    check_containers(file, &containers, &plan.deployment, active, findings, facts);
+    // Where every deployment of the image runs it as a non-root user, the image's
+    // default user is not what runs.
+    let runs = plan.deployment.runs_of(&path);
+    let deployed_non_root = !runs.is_empty() && runs.iter().all(|r| r.non_root);
+    if deployed_non_root {
+        findings.retain(|(id, _)| *id != "DF003");
+    }
     if plan.collects_facts() {
         let base_dir = base_dir(file);
         if let Some((script, anchor)) = crate::model::dockerfile::main_process_script(&dockerfile) {
@@ -654,7 +712,9 @@ fn check_dockerfile(
                     .collect(),
             });
         }
-        if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile) {
+        if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile)
+            && !deployed_non_root
+        {
             facts.root_via_script = Some(RootViaScript {
                 anchor: Anchor::new(file, span, &[]),
             });
@@ -665,6 +725,7 @@ fn check_dockerfile(
             facts.unchecked_image = Some(UncheckedImage {
                 anchor: Anchor::new(file, span, &[]),
                 reason,
+                runs: runs.to_vec(),
             });
         }
     }
@@ -915,8 +976,14 @@ fn check_kubernetes(
             _ => {}
         }
     }
-    let containers = &manifest.containers;
-    check_containers(file, containers, active, findings, facts);
+    // A kustomize patch is a fragment of an object defined elsewhere: what it leaves
+    // out is not missing.
+    let containers: &[ContainerSpec] = if plan.deployment.is_patch(&file.path_str()) {
+        &[]
+    } else {
+        &manifest.containers
+    };
+    check_containers(file, containers, &plan.deployment, active, findings, facts);
     if plan.collects_facts() {
         facts.kubernetes = manifest.facts(file);
         facts.kubernetes_probes = containers
@@ -949,6 +1016,7 @@ fn check_kubernetes(
 
 fn check_compose(
     file: &SourceFile,
+    plan: &Plan,
     active: &Active,
     findings: &mut Findings,
     facts: &mut FileFacts,
@@ -962,10 +1030,136 @@ fn check_compose(
             format!("YAML does not parse: {message}"),
         );
     }
-    let containers = crate::model::compose::services(&stream, &file.text);
+    let mut containers = crate::model::compose::services(&stream, &file.text);
     let named = crate::model::named::from_yaml(&stream, &file.text);
     check_named(&named, active, findings);
-    check_containers(file, &containers, active, findings, facts);
+    let Some(stack) = compose_stack_view(file, plan) else {
+        let own_services = stream
+            .documents
+            .first()
+            .and_then(|d| d.root.as_ref())
+            .and_then(|r| r.get("services"))
+            .and_then(Node::as_map)
+            .unwrap_or_default();
+        let name = file.path_str();
+        let deployed = declares_deployment(&[file_name_of(&name)], own_services).is_some();
+        mark_deployed(&mut containers, deployed);
+        check_containers(file, &containers, &plan.deployment, active, findings, facts);
+        return;
+    };
+    // Rules judge the services as compose runs them; each finding is kept by the
+    // file of the stack its span lands in, so a stack's finding is reported once.
+    let mut merged_findings: Findings = Vec::new();
+    let virtual_file = SourceFile::new(&file.path, stack.text.text.clone());
+    let mut merged = crate::model::compose::services_of(&stack.services, &virtual_file.text);
+    let names: Vec<&str> = stack.layers.iter().map(|p| file_name_of(p)).collect();
+    let deployed = declares_deployment(&names, &stack.services).is_some();
+    mark_deployed(&mut merged, deployed);
+    mark_deployed(&mut containers, deployed);
+    check_containers(
+        &virtual_file,
+        &merged,
+        &plan.deployment,
+        active,
+        &mut merged_findings,
+        &mut FileFacts::default(),
+    );
+    for (id, finding) in merged_findings {
+        if let Some((part, span)) = stack.text.locate(finding.span)
+            && part == stack.own
+        {
+            let secret = finding
+                .secret
+                .and_then(|s| stack.text.locate(s))
+                .map(|(_, s)| s);
+            findings.push((
+                id,
+                Finding {
+                    span,
+                    secret,
+                    ..finding
+                },
+            ));
+        }
+    }
+    // The facts project rules read stay those of the file itself.
+    check_containers(
+        file,
+        &containers,
+        &plan.deployment,
+        &Active::default(),
+        findings,
+        facts,
+    );
+}
+
+/// A compose file's services as `docker compose` runs them: merge keys expanded, and
+/// for a file in a stack (see `Deployment::compose_layer`) the stack's layers merged
+/// in order. `None` when the file is plain: judged as written.
+struct StackView {
+    text: crate::model::compose_layers::StackText,
+    /// The stack's files, base first.
+    layers: Vec<String>,
+    services: Vec<(Node, Node)>,
+    /// The file's own position in the stack.
+    own: usize,
+}
+
+fn compose_stack_view(file: &SourceFile, plan: &Plan) -> Option<StackView> {
+    use crate::model::compose_layers::{StackText, expand, merge};
+    let path = file.path_str();
+    let layers: Vec<String> = match plan.deployment.compose_layer(&path) {
+        Some(layer) if !matches!(layer.role, LayerRole::Development(_)) => layer.stack.clone(),
+        _ if file.text.contains("<<:") => vec![path.clone()],
+        _ => return None,
+    };
+    let own = layers.iter().position(|p| *p == path)?;
+    let mut text = StackText::default();
+    let mut services: Vec<(Node, Node)> = Vec::new();
+    for (index, layer) in layers.iter().enumerate() {
+        let source = if index == own {
+            file.text.as_str()
+        } else {
+            plan.deployment.stack_text(layer)?
+        };
+        let offset = text.push(index, source);
+        let mut stream = crate::lang::yaml::parse(source);
+        let mut document = stream.documents.drain(..).next()?;
+        if let Some(root) = document.root.as_mut() {
+            root.shift(offset);
+        }
+        let entries = document.root.as_ref()?.get("services")?.as_map()?.to_vec();
+        for (key, body) in entries {
+            let body = expand(&body, &document).unwrap_or(body);
+            match services
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == key.as_str())
+            {
+                Some((_, existing)) => *existing = merge(existing, &body),
+                None => services.push((key, body)),
+            }
+        }
+    }
+    Some(StackView {
+        text,
+        layers,
+        services,
+        own,
+    })
+}
+
+fn file_name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn mark_deployed(services: &mut [ContainerSpec], deployed: bool) {
+    for spec in services {
+        if let crate::model::container::ContainerOrigin::Compose { deployed: d, .. } =
+            &mut spec.origin
+        {
+            *d = deployed;
+        }
+    }
 }
 
 /// The rules shared by every source of containers: container rules, server settings
@@ -973,10 +1167,23 @@ fn check_compose(
 fn check_containers(
     file: &SourceFile,
     containers: &[ContainerSpec],
+    deployment: &Deployment,
     active: &Active,
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
+    let containers: Vec<ContainerSpec> = containers
+        .iter()
+        .map(|spec| {
+            let mut spec = spec.clone();
+            spec.tagged_at_deploy = spec
+                .image
+                .as_ref()
+                .is_some_and(|image| deployment.tags_image(&image.value));
+            spec
+        })
+        .collect();
+    let containers = containers.as_slice();
     let mut invocations: Vec<Invocation> = Vec::new();
     let mut servers: Vec<ServerSettings> = Vec::new();
     for spec in containers {
@@ -1227,7 +1434,11 @@ fn finish(
         .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
         .filter_map(|(_, f)| f.secret)
         .collect();
+    // One finding per rule and span: a key written twice on a line, or a value that
+    // several compose services share through an anchor, is one thing to fix.
+    let mut seen: std::collections::HashSet<(&'static str, Span)> = Default::default();
     kept.into_iter()
+        .filter(|(id, finding)| seen.insert((id, finding.span)))
         .filter(|(id, finding)| {
             *id != SECRET_ASSIGNMENT
                 || !finding.secret.is_some_and(|s| {

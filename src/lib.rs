@@ -77,7 +77,8 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let threads = rayon::current_num_threads();
     let paths =
         discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
-    let plan = engine::Plan::new(settings, settings.project_root_for(targets));
+    let deployment = engine::read_deployment(&paths);
+    let plan = engine::Plan::new(settings, settings.project_root_for(targets), deployment);
     let outcomes = engine::run_files(&paths, settings, &plan);
 
     let mut diagnostics = Vec::new();

@@ -22,6 +22,9 @@ pub struct Dockerfile {
     pub global_args: Vec<Instruction>,
     pub stages: Vec<Stage>,
     pub errors: Vec<ParseError>,
+    /// The stage a build of this file names as its target (`docker build --target`,
+    /// compose `build.target`), when the deployment model knows one; else the last.
+    pub target: Option<usize>,
 }
 
 /// A parser directive at the top of the file (`# syntax=docker/dockerfile:1`).
@@ -158,9 +161,17 @@ pub struct Heredoc {
 }
 
 impl Dockerfile {
-    /// The last stage: what the image is.
+    /// The stage that ships: the build's target when one is known, else the last.
     pub fn final_stage(&self) -> Option<&Stage> {
-        self.stages.last()
+        self.target
+            .and_then(|i| self.stages.get(i))
+            .or(self.stages.last())
+    }
+
+    /// Builds ship stage `name` (a compose `build.target`, a CI `--target`): rules judge
+    /// it instead of the last stage. An unknown name changes nothing.
+    pub fn set_target(&mut self, name: &str) {
+        self.target = self.stage_named(name).map(|s| s.index);
     }
 
     /// The stage named `name` (case-insensitive, as BuildKit compares).
@@ -468,6 +479,7 @@ impl<'t> Parser<'t> {
             global_args,
             stages,
             errors: self.errors,
+            target: None,
         }
     }
 

@@ -29,6 +29,12 @@ pub fn services(stream: &YamlStream, text: &str) -> Vec<ContainerSpec> {
     let Some(entries) = root.get("services").and_then(Node::as_map) else {
         return Vec::new();
     };
+    services_of(entries, text)
+}
+
+/// The services of a `services:` mapping (of one file, or of a merged stack whose spans
+/// point into the stack's virtual text `text`).
+pub fn services_of(entries: &[(Node, Node)], text: &str) -> Vec<ContainerSpec> {
     let one_shot = completed_dependencies(entries);
     entries
         .iter()
@@ -58,6 +64,7 @@ fn service(name: &str, key: Span, body: &Node, one_shot: bool, text: &str) -> Co
     let origin = ContainerOrigin::Compose {
         service: name.to_string(),
         one_shot,
+        deployed: false,
     };
     let mut spec = ContainerSpec::new(origin, key);
     spec.name = Some(name.to_string());

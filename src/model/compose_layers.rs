@@ -296,6 +296,56 @@ impl StackText {
     }
 }
 
+/// Words in a compose file's name that say a server runs it (`compose.prod.yml`,
+/// `docker-compose.deploy.yml`, `stack.yml` for `docker stack deploy`).
+const DEPLOYMENT_NAME_PARTS: &[&str] = &[
+    "prod",
+    "production",
+    "deploy",
+    "deployment",
+    "release",
+    "live",
+    "swarm",
+    "stack",
+];
+
+/// Swarm `deploy:` settings: only a stack that is deployed sets them.
+const DEPLOY_KEYS: &[&str] = &[
+    "replicas",
+    "resources",
+    "placement",
+    "update_config",
+    "rollback_config",
+    "restart_policy",
+    "mode",
+];
+
+/// Does a compose stack say a server runs it? By a file's name, or by swarm `deploy:`
+/// settings on a service. Returns what it saw. Without either, a compose file is a
+/// local stack (a developer's, a quick start, a test environment): prodlint judges
+/// what its services do, not the production settings they leave out.
+pub fn declares_deployment(names: &[&str], services: &[(Node, Node)]) -> Option<&'static str> {
+    let named = names.iter().any(|name| {
+        let stem = name.rsplit_once('.').map_or(*name, |(stem, _)| stem);
+        stem.to_ascii_lowercase()
+            .split(['.', '-', '_'])
+            .any(|part| DEPLOYMENT_NAME_PARTS.contains(&part))
+    });
+    if named {
+        return Some("its file name says it is deployed");
+    }
+    let swarm = services.iter().any(|(_, body)| {
+        body.get("deploy")
+            .and_then(Node::as_map)
+            .is_some_and(|deploy| {
+                deploy
+                    .iter()
+                    .any(|(k, _)| k.as_str().is_some_and(|k| DEPLOY_KEYS.contains(&k)))
+            })
+    });
+    swarm.then_some("a service has `deploy:` settings")
+}
+
 /// What an override file does that only local development wants: a reloader or a dev
 /// server in a command, the source tree mounted into the container, a dev build
 /// target, a debug switch. Returns what it saw, for `--show-files`.

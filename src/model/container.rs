@@ -27,6 +27,10 @@ pub enum ContainerOrigin {
         /// (`depends_on: {svc: {condition: service_completed_successfully}}`): a task that
         /// runs to completion (migrations, seeding), not a server.
         one_shot: bool,
+        /// The stack says a server runs it (see `compose_layers::declares_deployment`):
+        /// what its services leave out (health checks, limits, restart policies) is
+        /// judged. A local stack is judged only for what it does.
+        deployed: bool,
     },
     /// The final stage of a Dockerfile.
     Dockerfile,
@@ -243,6 +247,10 @@ pub struct ContainerSpec {
     /// or `extends:`, Helm `include`/`toYaml` lines inside the container): rules about
     /// something *absent* must stay silent.
     pub partially_known: bool,
+    /// The project builds this image or sets its tag when it deploys (skaffold, kustomize
+    /// `images:`, Tilt, compose `build:`, `docker build -t` in CI): the tag written
+    /// here is not what runs. Set from the deployment model.
+    pub tagged_at_deploy: bool,
 }
 
 impl ContainerSpec {
@@ -268,6 +276,7 @@ impl ContainerSpec {
             command_unknown: false,
             shell_form: false,
             partially_known: false,
+            tagged_at_deploy: false,
         }
     }
 
@@ -298,6 +307,18 @@ impl ContainerSpec {
             ContainerOrigin::Kubernetes { init: true, .. }
                 | ContainerOrigin::Kubernetes { one_shot: true, .. }
                 | ContainerOrigin::Compose { one_shot: true, .. }
+        )
+    }
+
+    /// A service of a compose stack that does not say a server runs it: rules about
+    /// what a production deployment must add stay silent on it.
+    pub fn in_local_stack(&self) -> bool {
+        matches!(
+            self.origin,
+            ContainerOrigin::Compose {
+                deployed: false,
+                ..
+            }
         )
     }
 

@@ -156,9 +156,9 @@ pub fn stage_invocations(df: &Dockerfile, stage: usize) -> Vec<Invocation> {
 
 /// The programs the final stage starts.
 pub fn final_stage_invocations(df: &Dockerfile) -> Vec<Invocation> {
-    match df.stages.len() {
-        0 => Vec::new(),
-        n => stage_invocations(df, n - 1),
+    match df.final_stage() {
+        None => Vec::new(),
+        Some(stage) => stage_invocations(df, stage.index),
     }
 }
 

@@ -173,6 +173,8 @@ pub struct DeferredFinding {
 pub struct UncheckedImage {
     pub anchor: Anchor,
     pub reason: String,
+    /// The deployments the model found running the image.
+    pub runs: Vec<crate::model::deployment::ImageRun>,
 }
 
 /// A Dockerfile whose final stage sets no USER and starts through an entrypoint

@@ -47,9 +47,25 @@ impl<'a> Object<'a> {
         self.node.get("metadata")
     }
 
-    /// Jobs and CronJobs run to completion: they never serve.
+    /// Runs to completion and never serves: Jobs and CronJobs, bare Pods that are not
+    /// restarted when they exit (`restartPolicy: Never`/`OnFailure`), and Helm hooks
+    /// (`helm test` pods, install/upgrade hooks) which Helm runs once and waits on.
     pub fn is_one_shot(&self) -> bool {
-        matches!(self.kind.as_str(), "Job" | "CronJob")
+        if matches!(self.kind.as_str(), "Job" | "CronJob") {
+            return true;
+        }
+        let hooked = self
+            .metadata()
+            .and_then(|m| m.get_path(&["annotations", "helm.sh/hook"]))
+            .is_some();
+        let not_restarted = self.kind == "Pod"
+            && matches!(
+                self.node
+                    .get_path(&["spec", "restartPolicy"])
+                    .and_then(Node::as_str),
+                Some("Never" | "OnFailure")
+            );
+        hooked || not_restarted
     }
 }
 

@@ -4,6 +4,7 @@ pub mod command;
 pub mod compose;
 pub mod compose_layers;
 pub mod container;
+pub mod deployment;
 pub mod dockerfile;
 pub mod facts;
 pub mod kubernetes;

@@ -7,7 +7,11 @@ use crate::model::container::{ContainerOrigin, ContainerSpec};
 pub const TRIGGERS: &[&str] = &["containers", "services"];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    if !spec.is_deployed() || spec.resources.unknown || spec.partially_known {
+    if !spec.is_deployed()
+        || spec.in_local_stack()
+        || spec.resources.unknown
+        || spec.partially_known
+    {
         return;
     }
     let resources = &spec.resources;

@@ -10,7 +10,11 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     let ContainerOrigin::Compose { service, .. } = &spec.origin else {
         return;
     };
-    if spec.restart.is_some() || spec.partially_known || spec.is_run_to_completion() {
+    if spec.restart.is_some()
+        || spec.partially_known
+        || spec.is_run_to_completion()
+        || spec.in_local_stack()
+    {
         return;
     }
     out.report(

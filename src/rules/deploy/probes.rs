@@ -39,7 +39,11 @@ pub fn require_probe(spec: &ContainerSpec, kind: ProbeKind, out: &mut Emitter) {
         },
         ContainerOrigin::Dockerfile => return,
     };
-    if spec.is_run_to_completion() || kind.of(spec).is_some() || spec.partially_known {
+    if spec.is_run_to_completion()
+        || kind.of(spec).is_some()
+        || spec.partially_known
+        || spec.in_local_stack()
+    {
         return;
     }
     if compose {

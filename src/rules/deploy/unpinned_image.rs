@@ -21,7 +21,7 @@ pub fn is_pinned(image: &str) -> bool {
 }
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    if !spec.is_deployed() {
+    if !spec.is_deployed() || spec.tagged_at_deploy {
         return;
     }
     let Some(image) = &spec.image else {

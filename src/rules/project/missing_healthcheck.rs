@@ -1,7 +1,9 @@
 //! DF002 missing-healthcheck: an image that serves (EXPOSE, or a server command) with
-//! no HEALTHCHECK — unless the repository runs its containers only through Kubernetes
-//! manifests whose long-running containers all have probes (Kubernetes ignores the
-//! image's HEALTHCHECK and uses its probes instead).
+//! no HEALTHCHECK — unless every deployment the model finds running it (a compose
+//! service with a healthcheck, a Kubernetes container with probes) checks its health
+//! itself, or, when none is found, the repository runs its containers only through
+//! Kubernetes manifests whose long-running containers all have probes (Kubernetes
+//! ignores the image's HEALTHCHECK and uses its probes instead).
 
 use super::ProjectEmitter;
 use crate::model::facts::ProjectFacts;
@@ -22,7 +24,12 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
         let Some(image) = &file.unchecked_image else {
             continue;
         };
-        if !compose {
+        // The deployments that run the image check its health themselves.
+        if !image.runs.is_empty() {
+            if image.runs.iter().all(|r| r.health_checked) {
+                continue;
+            }
+        } else if !compose {
             // The containers that run this image, when their image is named after the
             // Dockerfile's folder (`src/orders/Dockerfile` → `.../orders:1.2`); else
             // every container of the repository.
