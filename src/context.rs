@@ -76,8 +76,6 @@ pub enum Reason {
     Folder(String),
     /// A part of its file name (`docker-compose.dev.yml` → `dev`, `test_api.py`).
     Name(&'static str),
-    /// Its content (`# ruleid:` markers of a semgrep rule test).
-    Content(&'static str),
     /// What the deployment model saw (an override that only adds a reloader).
     Deployment(String),
 }
@@ -89,7 +87,6 @@ impl fmt::Display for Reason {
             Reason::Config => f.write_str("configured"),
             Reason::Folder(folder) => write!(f, "folder `{folder}/`"),
             Reason::Name(what) => write!(f, "file name: {what}"),
-            Reason::Content(what) => f.write_str(what),
             Reason::Deployment(what) => f.write_str(what),
         }
     }
@@ -238,7 +235,7 @@ const SETTINGS_FOLDERS: &[&str] = &[
 /// The context of a file from the user's globs (matched against `for_globs`, the path
 /// relative to the config's folder), its path relative to the project root
 /// (`relative`) and the start of its text.
-pub fn decide(relative: &Path, for_globs: &Path, text: &str, globs: &ContextGlobs) -> Decision {
+pub fn decide(relative: &Path, for_globs: &Path, globs: &ContextGlobs) -> Decision {
     for (context, set) in &globs.globs {
         if set.is_match(for_globs) {
             return Decision::new(*context, Reason::Config);
@@ -248,14 +245,10 @@ pub fn decide(relative: &Path, for_globs: &Path, text: &str, globs: &ContextGlob
     if test_paths.is_some_and(|set| set.is_match(for_globs)) {
         return Decision::new(Context::Test, Reason::Config);
     }
-    let by_path = from_path(relative, test_paths.is_some());
-    if by_path.context != Context::Production {
-        return by_path;
-    }
-    if let Some(marker) = test_marker(text) {
-        return Decision::new(Context::Test, Reason::Content(marker));
-    }
-    by_path
+    // Content is not read: a file that only carries another linter's test markers
+    // (`# ruleid:`) is a rule test where it sits in one (`.semgrep/`, `tests/`), and
+    // code like any other elsewhere.
+    from_path(relative, test_paths.is_some())
 }
 
 /// The context a path alone says.
@@ -381,23 +374,6 @@ fn python_module_context(stem: &str, parent: &str, with_test_names: bool) -> Opt
     })
 }
 
-/// How much of a file is searched for content markers.
-const MARKER_WINDOW: usize = 64 * 1024;
-
-/// Markers of another linter's rule tests: semgrep's `ruleid:` / `ok:` comments, which
-/// sit above the line that must (or must not) be flagged.
-fn test_marker(text: &str) -> Option<&'static str> {
-    let mut end = text.len().min(MARKER_WINDOW);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
-    let marked = ["# ruleid:", "// ruleid:", "#ruleid:", "//ruleid:"]
-        .iter()
-        .any(|marker| head.contains(marker));
-    marked.then_some("`ruleid:` markers of a rule test")
-}
-
 /// Where a rule reports and at what level, per context: the doc's `contexts:`
 /// front-matter (`production, test=note`). A context it does not name is silent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -466,13 +442,7 @@ mod tests {
     use super::*;
 
     fn context(path: &str) -> Context {
-        decide(
-            Path::new(path),
-            Path::new(path),
-            "",
-            &ContextGlobs::default(),
-        )
-        .context
+        decide(Path::new(path), Path::new(path), &ContextGlobs::default()).context
     }
 
     #[test]
@@ -533,24 +503,14 @@ mod tests {
     }
 
     #[test]
-    fn semgrep_rule_tests_by_content() {
+    fn rule_tests_are_known_by_their_folder_not_their_markers() {
         let globs = ContextGlobs::default();
-        let text = "import requests\n# ruleid: no-timeout\nrequests.get(url)\n";
-        let decision = decide(
-            Path::new("rules/python/requests.py"),
-            Path::new(""),
-            text,
-            &globs,
+        let decide_at = |path: &str| decide(Path::new(path), Path::new(""), &globs);
+        assert_eq!(decide_at(".semgrep/requests.py").context, Context::Test);
+        assert_eq!(
+            decide_at("rules/python/requests.py").context,
+            Context::Production
         );
-        assert_eq!(decision.context, Context::Test);
-        assert!(matches!(decision.reason, Reason::Content(_)));
-        let plain = decide(
-            Path::new("app.py"),
-            Path::new(""),
-            "x = 1  # rule: none\n",
-            &globs,
-        );
-        assert_eq!(plain.context, Context::Production);
     }
 
     #[test]
@@ -562,7 +522,7 @@ mod tests {
             test_paths: None,
         };
         let path = Path::new("tests/app.py");
-        let decision = decide(path, path, "", &globs);
+        let decision = decide(path, path, &globs);
         assert_eq!(decision.context, Context::Production);
         assert_eq!(decision.reason, Reason::Config);
     }
@@ -575,7 +535,7 @@ mod tests {
             globs: Vec::new(),
             test_paths: Some(builder.build().unwrap()),
         };
-        let of = |p: &str| decide(Path::new(p), Path::new(p), "", &globs).context;
+        let of = |p: &str| decide(Path::new(p), Path::new(p), &globs).context;
         assert_eq!(of("qa/app.py"), Context::Test);
         assert_eq!(of("tests/app.py"), Context::Production);
         // CI and development are not test paths.

@@ -293,10 +293,10 @@ impl Plan {
     }
 
     /// The context of a file, judged from the project root.
-    fn context_of(&self, path: &Path, text: &str, settings: &Settings) -> Decision {
+    fn context_of(&self, path: &Path, settings: &Settings) -> Decision {
         let relative = relative_to_root(path, &self.project_root);
         let for_globs = relative_to_root(path, &self.config_root);
-        let decision = context::decide(&relative, &for_globs, text, &settings.contexts);
+        let decision = context::decide(&relative, &for_globs, &settings.contexts);
         match self
             .deployment
             .development_reason(&crate::source::display_path(path))
@@ -405,7 +405,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
     let kind = classify(path, &text);
-    let decision = plan.context_of(path, &text, settings);
+    let decision = plan.context_of(path, settings);
     let context = decision.context;
     let file = SourceFile::new(path, text);
     let mut findings: Findings = Vec::new();
