@@ -16,6 +16,8 @@ pub enum Binding {
     KeywordArgument,
     DictEntry,
     DefaultArgument,
+    /// `if password == "..."`: the literal the name is checked against.
+    Comparison,
     YamlKey,
     EnvEntry,
     DockerfileEnv,
@@ -30,6 +32,7 @@ impl Binding {
             Binding::KeywordArgument => "is passed",
             Binding::DictEntry => "maps to",
             Binding::DefaultArgument => "defaults to",
+            Binding::Comparison => "is compared with",
             Binding::YamlKey => "is set to",
             Binding::EnvEntry => "is set to",
             Binding::DockerfileEnv => "is set by ENV to",
@@ -68,8 +71,8 @@ pub fn inside_quotes(text: &str, span: Span) -> Span {
     span
 }
 
-/// Python: assignments to names, attributes and string subscripts, and keyword arguments.
-/// (Dict displays and default arguments are not in the Python model yet.)
+/// Python: assignments to names, attributes and string subscripts, keyword arguments,
+/// default arguments, comparisons with string literals and dict display entries.
 pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
     let mut out = Vec::new();
     for assignment in &module.assignments {
@@ -114,6 +117,14 @@ pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
             value: value.clone(),
             value_span: inside_quotes(text, default.value_span),
             binding: Binding::DefaultArgument,
+        });
+    }
+    for comparison in &module.comparisons {
+        out.push(NamedValue {
+            name: comparison.name.clone(),
+            value: comparison.value.clone(),
+            value_span: inside_quotes(text, comparison.value_span),
+            binding: Binding::Comparison,
         });
     }
     for entry in &module.dict_entries {

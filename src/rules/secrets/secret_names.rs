@@ -141,6 +141,13 @@ pub fn is_secret_name(name: &str) -> bool {
 /// passwords (`changeme`, `password`, `admin`) are *not* placeholders: they are real, and
 /// worse.
 pub fn is_placeholder(value: &str) -> bool {
+    // Prose: a label, a prompt, a message (`"Enter your password"`).
+    names_no_value(value) || value.contains([' ', '\t'])
+}
+
+/// [`is_placeholder`] but for prose: the one test is whether the value is a placeholder, a
+/// reference, a path, a pattern or a name rather than a secret.
+fn names_no_value(value: &str) -> bool {
     let value = value.trim();
     // Shorter than four characters: a flag or a stub, not a credential.
     if value.chars().count() < 4 {
@@ -155,6 +162,9 @@ pub fn is_placeholder(value: &str) -> bool {
         || DUMMY_MARKERS.iter().any(|m| lower.contains(m))
         || REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p))
     {
+        return true;
+    }
+    if AUTH_SCHEMES.contains(&lower.as_str()) {
         return true;
     }
     if value.starts_with('<') && value.ends_with('>') {
@@ -176,7 +186,11 @@ pub fn is_placeholder(value: &str) -> bool {
     if value.contains("://") && url_with_password(value).is_none() {
         return true;
     }
-    if value.chars().any(char::is_whitespace) {
+    // A regular expression (`r"([\w!#$%&'*+.^_`|~-]+)"` for an HTTP token).
+    if ["\\w", "\\d", "\\s", "(?:", "(?P<", "[^"]
+        .iter()
+        .any(|m| value.contains(m))
+    {
         return true;
     }
     if is_identifier_like(value) {
@@ -198,6 +212,47 @@ pub fn is_placeholder(value: &str) -> bool {
     let repeated = chars.all(|c| Some(c.to_ascii_lowercase()) == first);
     repeated && matches!(first, Some('x' | '*' | '.' | '-' | '#' | '_' | '?' | '0'))
 }
+
+/// Names of authentication schemes and modes: `AUTH = "basic"`, `if auth == "bearer"` say
+/// how to authenticate, not with what.
+const AUTH_SCHEMES: &[&str] = &[
+    "basic",
+    "bearer",
+    "digest",
+    "oauth",
+    "oauth1",
+    "oauth2",
+    "ntlm",
+    "negotiate",
+    "kerberos",
+    "hmac",
+    "jwt",
+    "saml",
+    "ldap",
+    "oidc",
+    "token",
+    "session",
+    "cookie",
+    "header",
+    "query",
+    "anonymous",
+    "plain",
+    "login",
+];
+
+/// Default values that code compares a secret with to reject them (spelled without
+/// separators: `change-me` is `changeme`).
+const KNOWN_DEFAULTS: &[&str] = &[
+    "changeme",
+    "changethis",
+    "default",
+    "password",
+    "secret",
+    "secretkey",
+    "undefined",
+    "null",
+    "none",
+];
 
 /// Substrings that mark a made-up value.
 const DUMMY_MARKERS: &[&str] = &[
@@ -290,6 +345,30 @@ fn is_reference(value: &str) -> bool {
 /// Does a secret-looking `name` hold a real literal `value`?
 pub fn is_literal_secret(name: &str, value: &str) -> bool {
     is_secret_name(name) && !is_placeholder(value)
+}
+
+/// Does comparing a secret-looking `name` with the literal `value` write the secret down
+/// (`if password == "hunter2"`)? Unlike a binding, the value of a comparison is not a
+/// label, so prose counts (a passphrase). Not secret: a lexer's `token` compared with a
+/// word (`token == "async"`, `tok == "("`), and an upper-case sentinel
+/// (`password == "LDAP"`, `csrf_token == "NOTPROVIDED"`), and a well-known default, which
+/// a comparison checks for in order to refuse it (`if SECRET_KEY == "change-me": raise`).
+pub fn is_compared_secret(name: &str, value: &str) -> bool {
+    let bare: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if KNOWN_DEFAULTS.contains(&bare.as_str()) {
+        return false;
+    }
+    let words = name_words(name);
+    let lexer_token = matches!(words.as_slice(), [w] if w == "token" || w == "tok");
+    let sentinel = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && value.starts_with(|c: char| c.is_ascii_uppercase());
+    !lexer_token && !sentinel && is_secret_name(name) && !names_no_value(value)
 }
 
 /// The byte range of the password in a URL with inline credentials
@@ -468,6 +547,10 @@ mod tests {
             "change-me-to-a-long-random-string",
             "set-password",
             "!#$%&'*+-.^_`|~",
+            r"([\w!#$%&'*+\-.^_`|~]+)",
+            "^(?P<user>[^:]+)$",
+            "basic",
+            "Bearer",
         ] {
             assert!(is_placeholder(value), "{value:?} should be a placeholder");
         }
@@ -481,12 +564,38 @@ mod tests {
             "123456",
             "django-insecure-9f$k2@x!q",
             "Zx81-kq_Pw7",
+            "_5#y2L\"F4Q8z\n\u{ec}]/",
         ] {
             assert!(!is_placeholder(value), "{value:?} should be a value");
         }
         assert!(is_literal_secret("DB_PASSWORD", "changeme"));
         assert!(!is_literal_secret("DB_PASSWORD", "${DB_PASSWORD}"));
         assert!(!is_literal_secret("TOKEN_COUNT", "12"));
+    }
+
+    #[test]
+    fn compared_secrets() {
+        for (name, value) in [
+            ("password", "root"),
+            ("password", "this cool password"),
+            ("api_token", "abc123"),
+            ("X-Api-Key", "k-8812ab77"),
+        ] {
+            assert!(is_compared_secret(name, value), "{name} == {value:?}");
+        }
+        for (name, value) in [
+            ("token", "async"),
+            ("tok", "lambda"),
+            ("password", ""),
+            ("password", "LDAP"),
+            ("csrf_token", "NOTPROVIDED"),
+            ("SECRET_KEY", "change-me"),
+            ("auth", "basic"),
+            ("token_type", "bearer"),
+            ("pass_fail", "Pass"),
+        ] {
+            assert!(!is_compared_secret(name, value), "{name} == {value:?}");
+        }
     }
 
     #[test]
