@@ -32,6 +32,7 @@ pub mod django_debug;
 pub mod env_read_in_handler;
 pub mod error_log_without_traceback;
 pub mod flask_debug;
+pub mod hardcoded_credential_argument;
 pub mod http_call_without_timeout;
 pub mod irreversible_migration;
 pub mod pool_per_request;
