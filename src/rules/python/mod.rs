@@ -24,6 +24,8 @@ macro_rules! secret_words {
 pub mod asgi_debug;
 pub mod blocking_call_in_async;
 pub mod client_without_timeout;
+pub mod cors;
+pub mod cors_wildcard_origin;
 pub mod cors_wildcard_with_credentials;
 pub mod dangling_task;
 pub mod dev_server_call;
