@@ -161,8 +161,7 @@ fn django(file: &PythonFile, out: &mut Vec<CorsConfig>) {
     let named = |a: &&crate::model::python::Assignment, names: &[&str]| matches!(&a.target, AssignTarget::Name(n) if names.contains(&n.as_str()));
     let credentials = module_level
         .clone()
-        .filter(|a| named(a, &[DJANGO_CREDENTIALS]))
-        .last()
+        .rfind(|a| named(a, &[DJANGO_CREDENTIALS]))
         .is_some_and(|a| a.value == Literal::Bool(true));
     for assignment in module_level {
         let any_origin = (named(&assignment, DJANGO_ALLOW_ALL)
