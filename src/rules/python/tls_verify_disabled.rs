@@ -18,6 +18,8 @@ pub const TRIGGERS: Gate = Gate::Either(&[
         "VERIFY_NONE",
         "tlsInsecure",
         "tlsAllowInvalid",
+        "AutoAddPolicy",
+        "WarningPolicy",
     ]),
     // A verification keyword (or attribute) set to `False`, directly or through a name:
     // `verify=False`, `verify_ssl = False`, `ssl=VERIFY`.
@@ -199,6 +201,32 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
                 "`ssl.wrap_socket()` without `cert_reqs=` verifies no certificate (its default is `CERT_NONE`)",
             )
             .help("use `ssl.create_default_context().wrap_socket(sock, server_hostname=...)`");
+        }
+        // paramiko: a missing host key policy that accepts any server key, the SSH
+        // counterpart of `CERT_NONE` (`AutoAddPolicy`, `WarningPolicy`, class or instance).
+        if last_segment(&call.callee_text) == "set_missing_host_key_policy"
+            && let Some(policy) = call.positional(0).or_else(|| call.keyword("policy"))
+        {
+            let written = file.text(policy.value_span);
+            let written = written.strip_suffix("()").unwrap_or(written);
+            if file
+                .dotted_qualname(Span::new(
+                    policy.value_span.start,
+                    policy.value_span.start + written.len(),
+                ))
+                .is_some_and(|q| {
+                    q.starts_with("paramiko.")
+                        && matches!(last_segment(&q), "AutoAddPolicy" | "WarningPolicy")
+                })
+            {
+                out.report(
+                    policy.span,
+                    format!("`{written}` accepts any SSH host key: the server is never verified"),
+                )
+                .help(
+                    "load known hosts (`client.load_system_host_keys()`) and keep `RejectPolicy`",
+                );
+            }
         }
         // pyOpenSSL: `context.set_verify(SSL.VERIFY_NONE, ...)`.
         if last_segment(&call.callee_text) == "set_verify"
