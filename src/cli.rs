@@ -81,4 +81,8 @@ pub struct CheckArgs {
     /// Never color the output (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    /// List every file found with its kind and context (production, development, test,
+    /// example, ci) and why, or why it was skipped; report no findings.
+    #[arg(long)]
+    pub show_files: bool,
 }

@@ -2,6 +2,7 @@
 //! `pyproject.toml`, found by walking up from the first target; merged with the CLI's
 //! `--select`/`--ignore` into the settings the engine runs with.
 
+use crate::context::{Context, ContextGlobs, Level};
 use crate::diagnostic::Severity;
 use crate::lang::python_outline;
 use crate::rules::registry;
@@ -30,11 +31,16 @@ pub struct ConfigFile {
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     /// Lowest severity that makes the run fail (`note`, `warning`, `error`).
     pub fail_on: Option<String>,
-    /// Globs of test and example folders (replaces the default list
-    /// [`DEFAULT_TEST_PATHS`]); findings there get the rule's severity-in-tests.
+    /// Globs of test folders and files; when set, they replace the built-in test and
+    /// example folder and name lists of [`crate::context`].
     pub test_paths: Option<Vec<String>>,
-    /// Severity per rule id or slug for findings under `test-paths`, overriding the
-    /// rule's own (`SC001 = "error"` treats test keys like any other).
+    /// Globs per context (`development = ["deploy/dev/**"]`), tried before the built-in
+    /// folder and name lists.
+    #[serde(default)]
+    pub contexts: ContextsTable,
+    /// Severity per rule id or slug for findings in test and example files, overriding
+    /// the level the rule's doc gives there (`SC001 = "error"` treats test keys like any
+    /// other). A rule that is silent in tests stays silent.
     #[serde(default)]
     pub severity_in_tests: BTreeMap<String, String>,
     /// Options of the Python rules.
@@ -79,22 +85,21 @@ impl PythonOptions {
     }
 }
 
-/// Folders whose findings are judged as test or example code by default.
-/// (Python's test-module names count too: projects such as celery keep tests in `t/`;
-/// and example configs: `.env.example`, `settings.py.sample`, `config.yaml.dist`.)
-pub const DEFAULT_TEST_PATHS: &[&str] = &[
-    "tests",
-    "test",
-    "fixtures",
-    "examples",
-    "testdata",
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "*.example",
-    "*.sample",
-    "*.dist",
-];
+/// `[contexts]`: globs (relative to the config's folder, like `exclude`) per context.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextsTable {
+    #[serde(default)]
+    pub production: Vec<String>,
+    #[serde(default)]
+    pub development: Vec<String>,
+    #[serde(default)]
+    pub test: Vec<String>,
+    #[serde(default)]
+    pub example: Vec<String>,
+    #[serde(default)]
+    pub ci: Vec<String>,
+}
 
 #[derive(Debug, Deserialize)]
 struct PyProject {
@@ -132,10 +137,15 @@ pub struct Settings {
     /// The config file used, if any.
     pub source: Option<PathBuf>,
     pub python: PythonOptions,
-    /// Test and example folders (relative to `root`).
-    pub test_paths: GlobSet,
-    /// Severity per rule index for findings under `test_paths` (None: unchanged).
+    /// The user's context globs (relative to `root`).
+    pub contexts: ContextGlobs,
+    /// Severity per rule index for findings in test and example files, from the
+    /// configuration (None: what the rule's doc says).
     pub severity_in_tests: Vec<Option<Severity>>,
+    /// The folder the built-in context lists are judged from (`tests/` means test code
+    /// only below it); `None`: see [`Settings::project_root_for`]. The `[contexts]`
+    /// globs are relative to `root`, like every glob of the configuration.
+    pub project_root: Option<PathBuf>,
     /// Parse only files some rule's trigger gate lets through (the default). Off, every
     /// file of a known kind is parsed: slower, and — the gates being only a shortcut —
     /// the same findings (the fixture tests check exactly that).
@@ -259,9 +269,9 @@ impl Settings {
                 }
                 set
             }
-            // The default selection leaves out rules whose doc says `default_enabled: false`.
+            // The default selection leaves out the `pedantic` group.
             None => (0..registry.rules.len())
-                .filter(|&i| registry.rules[i].meta.default_enabled)
+                .filter(|&i| registry.rules[i].meta.default_enabled())
                 .collect(),
         };
         for s in file.ignore.iter().chain(cli.ignore.iter()) {
@@ -285,11 +295,7 @@ impl Settings {
             }
         }
 
-        let mut severity_in_tests: Vec<Option<Severity>> = registry
-            .rules
-            .iter()
-            .map(|r| r.meta.severity_in_tests)
-            .collect();
+        let mut severity_in_tests: Vec<Option<Severity>> = vec![None; registry.rules.len()];
         for (key, level) in &file.severity_in_tests {
             let rule = registry.find(key).ok_or_else(|| {
                 ConfigError(format!(
@@ -305,11 +311,28 @@ impl Settings {
                 severity_in_tests[i] = Some(level);
             }
         }
-        let test_path_globs: Vec<String> = match &file.test_paths {
-            Some(globs) => globs.clone(),
-            None => DEFAULT_TEST_PATHS.iter().map(|s| s.to_string()).collect(),
+        let test_paths = match &file.test_paths {
+            Some(globs) => Some(build_globs(&globs.iter().collect::<Vec<_>>(), &origin)?),
+            None => None,
         };
-        let test_paths = build_globs(&test_path_globs.iter().collect::<Vec<_>>(), &origin)?;
+        let table = &file.contexts;
+        let mut context_globs = Vec::new();
+        for (context, globs) in [
+            (Context::Production, &table.production),
+            (Context::Development, &table.development),
+            (Context::Test, &table.test),
+            (Context::Example, &table.example),
+            (Context::Ci, &table.ci),
+        ] {
+            if !globs.is_empty() {
+                let set = build_globs(&globs.iter().collect::<Vec<_>>(), &origin)?;
+                context_globs.push((context, set));
+            }
+        }
+        let contexts = ContextGlobs {
+            globs: context_globs,
+            test_paths,
+        };
 
         let exclude_globs: Vec<&String> = file
             .exclude
@@ -347,20 +370,51 @@ impl Settings {
             fail_on,
             source,
             python: file.python,
-            test_paths,
+            contexts,
             severity_in_tests,
+            project_root: None,
             trigger_gates: true,
             region_share_limit: python_outline::DEFAULT_REGION_SHARE_LIMIT,
         })
     }
 
-    /// The severity of rule `index` for a finding in the file at `path` (relative to the
-    /// config root): its severity-in-tests under a test or example folder.
-    pub fn severity_for(&self, index: usize, path: &Path) -> Severity {
-        match self.severity_in_tests[index] {
-            Some(level) if self.test_paths.is_match(path) => level,
-            _ => self.severity[index],
+    /// The severity of rule `index` for a finding in a file of `context`; `None` when
+    /// the rule is silent there (its doc's `contexts:`).
+    pub fn severity_for(&self, index: usize, context: Context) -> Option<Severity> {
+        let rule = &registry().rules[index].meta;
+        match rule.contexts.level(context) {
+            Level::Silent => None,
+            Level::Severity => Some(self.severity[index]),
+            Level::At(level) => Some(match self.severity_in_tests[index] {
+                Some(configured) if context.is_test_like() => configured,
+                _ => level,
+            }),
         }
+    }
+
+    /// Where the built-in context lists are judged from for a run on `targets`: the
+    /// configured root; else the first target when it is a folder (`prodlint check
+    /// examples/` lints the example as a project of its own); else the git repository
+    /// around the first target (pre-commit passes files: `tests/test_api.py` is test
+    /// code); else the working directory. Folders above the root never count, so a CI
+    /// checkout under `/builds/tests/` does not make everything test code.
+    pub fn project_root_for(&self, targets: &[PathBuf]) -> PathBuf {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if let Some(root) = &self.project_root {
+            return absolute(root);
+        }
+        let first = absolute(targets.first().map_or(Path::new("."), PathBuf::as_path));
+        if first.is_dir() {
+            return first;
+        }
+        let mut dir = first.parent();
+        while let Some(d) = dir {
+            if d.join(".git").exists() {
+                return d.to_path_buf();
+            }
+            dir = d.parent();
+        }
+        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
     }
 
     /// Is rule `index` ignored for the file at `path` (relative to the config root)?

@@ -7,6 +7,7 @@ use crate::collect::{
     probe_paths, python_routes,
 };
 use crate::config::Settings;
+use crate::context::{self, Context, Decision};
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
 use crate::gate::{Gate, GateSet, Scan};
@@ -22,7 +23,7 @@ use crate::model::facts::{
 };
 use crate::model::server::{self, EnvValue, ServerContext, ServerSettings};
 use crate::rules::project::{ProjectEmitter, ProjectFinding};
-use crate::rules::python::{PythonFile, is_test_path};
+use crate::rules::python::PythonFile;
 use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
@@ -44,6 +45,19 @@ pub struct FileOutcome {
     pub checked: bool,
     /// The file was parsed (some rule's trigger gate, or a project rule's facts, wanted it).
     pub parsed: bool,
+    /// What `--show-files` says of the file: its kind and context, or why it was skipped.
+    pub listing: Option<FileListing>,
+}
+
+/// One line of `--show-files`.
+#[derive(Debug, Clone)]
+pub struct FileListing {
+    pub path: String,
+    /// The artifact kind (`python`, `compose`...), or why the file was not read.
+    pub kind: &'static str,
+    /// `None` for a file that was not read.
+    pub context: Option<Decision>,
+    pub skipped: Option<String>,
 }
 
 /// The enabled rules that look at one kind of file, and their trigger gates.
@@ -218,10 +232,14 @@ pub struct Plan {
     other_yaml: KindPlan,
     dotenv: KindPlan,
     project: Vec<usize>,
+    /// Absolute; where file contexts are judged from (see `Settings::project_root_for`).
+    project_root: PathBuf,
+    /// Absolute; what configuration globs are relative to.
+    config_root: PathBuf,
 }
 
 impl Plan {
-    pub fn new(settings: &Settings) -> Plan {
+    pub fn new(settings: &Settings, project_root: PathBuf) -> Plan {
         let registry = registry();
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
             settings
@@ -262,7 +280,17 @@ impl Plan {
                 .copied()
                 .filter(|&i| registry.rules[i].uses_facts())
                 .collect(),
+            project_root,
+            config_root: std::path::absolute(&settings.root)
+                .unwrap_or_else(|_| settings.root.clone()),
         }
+    }
+
+    /// The context of a file, judged from the project root.
+    fn context_of(&self, path: &Path, text: &str, settings: &Settings) -> Decision {
+        let relative = relative_to_root(path, &self.project_root);
+        let for_globs = relative_to_root(path, &self.config_root);
+        context::decide(&relative, &for_globs, text, &settings.contexts)
     }
 
     fn collects_facts(&self) -> bool {
@@ -312,7 +340,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     let bytes = match read_small(path) {
         Ok(Some(bytes)) => bytes,
         // Large binaries (wheels, shared objects) are skipped silently like small ones.
-        Ok(None) if starts_binary(path) => return FileOutcome::default(),
+        Ok(None) if starts_binary(path) => return skipped(path, "binary"),
         Ok(None) => {
             return note(
                 path,
@@ -322,7 +350,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         Err(e) => return note(path, &format!("cannot read: {e}")),
     };
     if is_binary(&bytes) {
-        return FileOutcome::default();
+        return skipped(path, "binary");
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -330,12 +358,17 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
     let kind = classify(path, &text);
+    let decision = plan.context_of(path, &text, settings);
+    let context = decision.context;
     let file = SourceFile::new(path, text);
     let mut findings: Findings = Vec::new();
     let mut facts = FileFacts {
         path: file.path_str(),
+        context,
         ..Default::default()
     };
+    // A rule silent in this file's context is not run on it (nor is the file parsed for it).
+    let reports_here = |rule: usize| registry().rules[rule].meta.contexts.reports_in(context);
 
     if plan.collects_facts() {
         if kind == ArtifactKind::Compose {
@@ -347,7 +380,9 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             facts.gunicorn_conf = Some(GunicornConf::default());
         }
     }
-    for (id, check) in plan.text.active(&file.text).checks() {
+    let mut text_rules = plan.text.active(&file.text);
+    text_rules.retain(reports_here);
+    for (id, check) in text_rules.checks() {
         if let Check::Text(check) = check {
             check(&file, &mut Emitter::new(&mut findings, id));
         }
@@ -370,9 +405,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         Some(p) => p.all(&file.text),
         None => Active::default(),
     };
-    if kind == ArtifactKind::Python && is_test_path(&file.path) {
-        active.retain(|rule| !registry().rules[rule].meta.skips_test_code);
-    }
+    active.retain(reports_here);
     // Server rules read gunicorn config modules and `uvicorn.run(...)` calls, and need the
     // whole module for them (positions only cover the kind's own rules).
     if kind == ArtifactKind::Python
@@ -380,8 +413,14 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             || is_gunicorn_config(&file.path)
             || active.signalled(UVICORN_SIGNAL))
     {
-        active.rules.extend(&plan.python_servers);
-        active.whole_module |= !plan.python_servers.is_empty();
+        let servers: Vec<usize> = plan
+            .python_servers
+            .iter()
+            .copied()
+            .filter(|&rule| reports_here(rule))
+            .collect();
+        active.whole_module |= !servers.is_empty();
+        active.rules.extend(servers);
     }
     let wants_facts = plan.wants_facts(kind, &file, &active);
     let parsed = !active.is_empty() || wants_facts;
@@ -444,7 +483,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             },
         ));
     }
-    let diagnostics = finish(&file, findings, &suppressions, settings);
+    let diagnostics = finish(&file, findings, &suppressions, settings, context);
     facts.suppressions = suppressions;
     let facts = (plan.collects_facts() && !facts.is_empty()).then_some(facts);
     FileOutcome {
@@ -453,6 +492,12 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         note: None,
         checked: true,
         parsed,
+        listing: Some(FileListing {
+            path: file.path_str(),
+            kind: kind.as_str(),
+            context: Some(decision),
+            skipped: None,
+        }),
     }
 }
 
@@ -1008,9 +1053,46 @@ fn is_rust_test_file(path: &Path) -> bool {
         .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches")))
 }
 
+/// Every file's listing, by display path: contexts for findings that land in a file
+/// after its own check (project rules), and `--show-files`.
+#[derive(Debug, Default)]
+pub struct FileContexts {
+    sorted: Vec<FileListing>,
+}
+
+impl FileContexts {
+    pub fn new(mut entries: Vec<FileListing>) -> Self {
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        FileContexts { sorted: entries }
+    }
+
+    /// A file's context; production for a path that was not read.
+    pub fn of(&self, path: &str) -> Context {
+        self.listing(path)
+            .and_then(|l| l.context.as_ref())
+            .map_or(Context::Production, |d| d.context)
+    }
+
+    pub fn listing(&self, path: &str) -> Option<&FileListing> {
+        self.sorted
+            .binary_search_by(|l| l.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.sorted[i])
+    }
+
+    pub fn into_listings(self) -> Vec<FileListing> {
+        self.sorted
+    }
+}
+
 /// Runs the project rules over every file's facts and filters their findings like file
 /// findings (selection, per-file ignores, suppression comments in the file they land in).
-pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) -> Vec<Diagnostic> {
+pub fn run_project_rules(
+    plan: &Plan,
+    facts: ProjectFacts,
+    settings: &Settings,
+    contexts: &FileContexts,
+) -> Vec<Diagnostic> {
     let registry = registry();
     let mut raw: Vec<(&'static str, ProjectFinding)> = Vec::new();
     for &i in &plan.project {
@@ -1066,9 +1148,10 @@ pub fn run_project_rules(plan: &Plan, facts: ProjectFacts, settings: &Settings) 
             {
                 return None;
             }
+            let severity = settings.severity_for(index, contexts.of(&finding.anchor.path))?;
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity_for(index, &relative),
+                severity,
                 message: finding.message,
                 help: None,
                 anchor: finding.anchor,
@@ -1113,6 +1196,7 @@ fn finish(
     findings: Findings,
     suppressions: &Suppressions,
     settings: &Settings,
+    context: Context,
 ) -> Vec<Diagnostic> {
     if findings.is_empty() {
         return Vec::new();
@@ -1156,7 +1240,7 @@ fn finish(
             let index = registry.index_of(id)?;
             Some(Diagnostic {
                 rule: &registry.rules[index].meta,
-                severity: settings.severity_for(index, &relative),
+                severity: settings.severity_for(index, context)?,
                 message: finding.message,
                 help: finding.help,
                 anchor: Anchor::new(file, finding.span, &secrets),
@@ -1168,6 +1252,19 @@ fn finish(
 fn note(path: &Path, message: &str) -> FileOutcome {
     FileOutcome {
         note: Some(format!("{}: {message}", path.display())),
+        ..skipped(path, message)
+    }
+}
+
+/// A file that was not read (binary, too large, unreadable).
+fn skipped(path: &Path, why: &str) -> FileOutcome {
+    FileOutcome {
+        listing: Some(FileListing {
+            path: crate::source::display_path(path),
+            kind: "skipped",
+            context: None,
+            skipped: Some(why.to_string()),
+        }),
         ..Default::default()
     }
 }

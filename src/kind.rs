@@ -23,6 +23,22 @@ pub enum ArtifactKind {
 }
 
 impl ArtifactKind {
+    /// The kind's name, as `--show-files` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactKind::Python => "python",
+            ArtifactKind::Rust => "rust",
+            ArtifactKind::Dockerfile => "dockerfile",
+            ArtifactKind::Kubernetes => "kubernetes",
+            ArtifactKind::Compose => "compose",
+            ArtifactKind::OtherYaml => "yaml",
+            ArtifactKind::Procfile => "procfile",
+            ArtifactKind::ShellScript => "shell",
+            ArtifactKind::DotEnv => "dotenv",
+            ArtifactKind::Text => "text",
+        }
+    }
+
     /// The comment leader suppressions and fixture expectations use in this kind of file.
     pub fn comment_leader(self) -> &'static str {
         match self {

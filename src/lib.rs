@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
@@ -34,6 +35,9 @@ pub struct Report {
     pub files_parsed: usize,
     /// Things the user should know that are not findings (skipped files).
     pub notes: Vec<String>,
+    /// Every file the walk found, sorted by path: its kind and context, or why it was
+    /// skipped (`--show-files`).
+    pub files: Vec<engine::FileListing>,
     pub elapsed: Duration,
 }
 
@@ -73,7 +77,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let threads = rayon::current_num_threads();
     let paths =
         discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
-    let plan = engine::Plan::new(settings);
+    let plan = engine::Plan::new(settings, settings.project_root_for(targets));
     let outcomes = engine::run_files(&paths, settings, &plan);
 
     let mut diagnostics = Vec::new();
@@ -81,17 +85,21 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let mut files_checked = 0;
     let mut files_parsed = 0;
     let mut facts = model::facts::ProjectFacts::default();
+    let mut contexts = Vec::new();
     for outcome in outcomes {
         files_checked += usize::from(outcome.checked);
         files_parsed += usize::from(outcome.parsed);
         notes.extend(outcome.note);
         diagnostics.extend(outcome.diagnostics);
         facts.files.extend(outcome.facts);
+        contexts.extend(outcome.listing);
     }
     facts.files.sort_by(|a, b| a.path.cmp(&b.path));
-    diagnostics.extend(engine::run_project_rules(&plan, facts, settings));
+    let contexts = engine::FileContexts::new(contexts);
+    diagnostics.extend(engine::run_project_rules(&plan, facts, settings, &contexts));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(Report {
+        files: contexts.into_listings(),
         diagnostics,
         files_checked,
         files_parsed,

@@ -77,6 +77,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .install(|| prodlint::check(&targets, &settings))
         .map_err(|e| e.to_string())?;
 
+    if args.show_files {
+        return show_files(&report);
+    }
     let color = args.format == Format::Human
         && args.output.is_none()
         && !args.no_color
@@ -103,6 +106,28 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     Ok(u8::from(!args.exit_zero && report.fails(settings.fail_on)))
 }
 
+/// `--show-files`: one line per file, `path  kind  context (reason)`.
+fn show_files(report: &prodlint::Report) -> Result<u8, String> {
+    let width = report.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for file in &report.files {
+        let what = match (&file.context, &file.skipped) {
+            (Some(decision), _) => format!("{} ({})", decision.context, decision.reason),
+            (None, Some(why)) => format!("skipped: {why}"),
+            (None, None) => String::new(),
+        };
+        out.push_str(&format!(
+            "{:<width$}  {:<10}  {what}\n",
+            file.path, file.kind
+        ));
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(|e| format!("cannot write: {e}"))?;
+    Ok(0)
+}
+
 fn list_rules(json: bool) -> Result<u8, String> {
     let rules = &registry().rules;
     if json {
@@ -112,7 +137,8 @@ fn list_rules(json: bool) -> Result<u8, String> {
                 serde_json::json!({
                     "id": r.meta.id, "slug": r.meta.slug, "category": r.meta.category,
                     "severity": r.meta.severity.as_str(), "artifacts": r.meta.artifacts,
-                    "summary": r.meta.summary,
+                    "summary": r.meta.summary, "group": r.meta.group.as_str(),
+                    "contexts": r.meta.contexts.describe(),
                 })
             })
             .collect();
@@ -154,8 +180,13 @@ fn explain(key: &str) -> Result<u8, String> {
         m.severity.as_str(),
         m.artifacts.join(", ")
     );
-    if m.skips_test_code {
-        println!("Not run on test code (tests/, test_*.py, *_test.py, conftest.py).");
+    println!("Reports in: {}", m.contexts.describe());
+    if m.group != prodlint::rules::meta::Group::Default {
+        println!(
+            "Group: {} (off by default; select it by id or `--select {}`)",
+            m.group.as_str(),
+            m.group.as_str()
+        );
     }
     println!();
     println!("{}", m.summary);

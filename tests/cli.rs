@@ -386,6 +386,61 @@ fn findings_in_test_folders_are_notes_unless_configured() {
 }
 
 #[test]
+fn contexts_come_from_folders_names_and_config_and_show_files_lists_them() {
+    let dir = TempDir::new().expect("tempdir");
+    let call = "import requests\nrequests.get(u)\n";
+    write(dir.path(), "app/client.py", call);
+    write(dir.path(), "docs/client.py", call);
+    write(dir.path(), "deploy/dev/client.py", call);
+    write(dir.path(), "tools/client.py", call);
+    write(dir.path(), "blob", "\u{0}data");
+    let listing = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["check", "--show-files"]),
+    );
+    let lines: Vec<Vec<&str>> = listing
+        .lines()
+        .map(|l| l.split_whitespace().take(3).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["app/client.py", "python", "production"],
+            vec!["blob", "skipped", "skipped:"],
+            vec!["deploy/dev/client.py", "python", "development"],
+            vec!["docs/client.py", "python", "example"],
+            vec!["tools/client.py", "python", "production"],
+        ],
+        "{listing}"
+    );
+    let flagged = |dir: &Path| -> Vec<String> {
+        stdout_of(prodlint().current_dir(dir).args(["--format", "concise"]))
+            .lines()
+            .map(|l| l.split(':').next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(flagged(dir.path()), ["app/client.py", "tools/client.py"]);
+    // Globs of `[contexts]` come first: docs/ made production, tools/ development.
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[contexts]\nproduction = [\"docs\"]\ndevelopment = [\"tools\"]\n",
+    );
+    assert_eq!(flagged(dir.path()), ["app/client.py", "docs/client.py"]);
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "[contexts]\nstaging = [\"x\"]\n",
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("staging"));
+}
+
+#[test]
 fn suppressions_on_the_line_and_the_line_above() {
     let dir = TempDir::new().expect("tempdir");
     write(

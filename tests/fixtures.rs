@@ -135,13 +135,20 @@ fn fixtures_report_exactly_what_they_annotate() {
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap_or(&case)
             .to_path_buf();
-        let report =
-            prodlint::check(std::slice::from_ref(&relative), &settings).expect("fixture run");
+        // Each case is a project of its own: its folders decide file contexts (a case
+        // holds `tests/` or `docs/` folders to show what happens there), not the
+        // `fixtures/` folder around it.
+        let in_case = |settings: &Settings| Settings {
+            project_root: Some(case.clone()),
+            ..settings.clone()
+        };
+        let report = prodlint::check(std::slice::from_ref(&relative), &in_case(&settings))
+            .expect("fixture run");
         // Trigger gates are only a shortcut: parsing every file must find the same.
-        let ungated = prodlint::check(std::slice::from_ref(&relative), &ungated_settings)
+        let ungated = prodlint::check(std::slice::from_ref(&relative), &in_case(&ungated_settings))
             .expect("ungated fixture run");
-        let regional =
-            prodlint::check(&[relative], &regional_settings).expect("regional fixture run");
+        let regional = prodlint::check(&[relative], &in_case(&regional_settings))
+            .expect("regional fixture run");
         let key = |d: &prodlint::diagnostic::Diagnostic| {
             (d.anchor.path.clone(), d.anchor.start.line, d.rule.id)
         };

@@ -55,6 +55,29 @@ pub struct Document {
     pub span: Span,
 }
 
+impl Document {
+    /// The node an alias refers to: the one carrying anchor `id`, found by a walk of the
+    /// document (anchors are few and documents small; nothing is copied or expanded).
+    pub fn anchored(&self, id: usize) -> Option<&Node> {
+        fn find(node: &Node, id: usize) -> Option<&Node> {
+            if node.anchor == id {
+                return Some(node);
+            }
+            match &node.value {
+                NodeValue::Sequence(items) => items.iter().find_map(|n| find(n, id)),
+                NodeValue::Mapping(entries) => entries
+                    .iter()
+                    .find_map(|(k, v)| find(k, id).or_else(|| find(v, id))),
+                _ => None,
+            }
+        }
+        if id == 0 {
+            return None;
+        }
+        self.root.as_ref().and_then(|root| find(root, id))
+    }
+}
+
 /// A node of the tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -67,6 +90,9 @@ pub struct Node {
     pub span: Span,
     /// The node's explicit tag (`!!str`, `!Ref`), as written after resolution.
     pub tag: Option<String>,
+    /// The id of the anchor (`&name`) set on this node, 0 for none; aliases refer to it
+    /// (see [`Document::anchored`]).
+    pub anchor: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,11 +111,28 @@ pub enum NodeValue {
     Sequence(Vec<Node>),
     /// Entries in source order; duplicate keys are kept.
     Mapping(Vec<(Node, Node)>),
-    /// An alias (`*name`), left unexpanded; holds the anchor name.
-    Alias(String),
+    /// An alias (`*name`), left unexpanded: the anchor's name and id.
+    Alias {
+        name: String,
+        id: usize,
+    },
 }
 
 impl Node {
+    /// Moves every span of the tree by `delta` bytes: for trees of several files laid
+    /// out one after another in one text (a compose file merged with its override).
+    pub fn shift(&mut self, delta: usize) {
+        self.span = Span::new(self.span.start + delta, self.span.end + delta);
+        match &mut self.value {
+            NodeValue::Sequence(items) => items.iter_mut().for_each(|n| n.shift(delta)),
+            NodeValue::Mapping(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.shift(delta);
+                v.shift(delta);
+            }),
+            _ => {}
+        }
+    }
+
     /// The value of a mapping entry whose key is the plain string `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.get_entry(key).map(|(_, value)| value)
@@ -519,6 +562,7 @@ struct Frame {
     kind: FrameKind,
     start: usize,
     tag: Option<String>,
+    anchor: usize,
 }
 
 enum FrameKind {
@@ -576,26 +620,29 @@ impl Builder<'_> {
                     });
                     None
                 }
-                Event::Alias(_) => {
+                Event::Alias(id) => {
                     let source = self.text.get(span.start..span.end).unwrap_or("");
                     let name = source.trim_start_matches('*').trim_end().to_string();
                     Some(Node {
-                        value: NodeValue::Alias(name),
+                        value: NodeValue::Alias { name, id },
                         span,
                         tag: None,
+                        anchor: 0,
                     })
                 }
                 Event::Scalar(text, style, anchor, tag) => {
                     let has_properties = anchor != 0 || tag.is_some();
-                    Some(self.scalar(
+                    let mut node = self.scalar(
                         text.into_owned(),
                         style,
                         span,
                         has_properties,
                         tag.as_deref().map(tag_name),
-                    ))
+                    );
+                    node.anchor = anchor;
+                    Some(node)
                 }
-                Event::SequenceStart(_, ref tag) | Event::MappingStart(_, ref tag) => {
+                Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                     if stack.len() >= MAX_DEPTH {
                         let message = format!("nesting deeper than {MAX_DEPTH} levels");
                         self.error.get_or_insert((Span::point(span.start), message));
@@ -613,6 +660,7 @@ impl Builder<'_> {
                         kind,
                         start: span.start,
                         tag: tag.as_deref().map(tag_name),
+                        anchor,
                     });
                     None
                 }
@@ -683,12 +731,14 @@ impl Builder<'_> {
                 value: NodeValue::Templated { source },
                 span: action,
                 tag,
+                anchor: 0,
             };
         }
         Node {
             value: NodeValue::Scalar { text, style },
             span,
             tag,
+            anchor: 0,
         }
     }
 
@@ -764,6 +814,7 @@ fn close_frame(frame: Frame, end_event: Span) -> Node {
                     },
                     span: Span::point(key.span.end),
                     tag: None,
+                    anchor: 0,
                 };
                 entries.push((key, empty));
             }
@@ -782,6 +833,7 @@ fn close_frame(frame: Frame, end_event: Span) -> Node {
         value,
         span: Span::new(frame.start, end.max(frame.start)),
         tag: frame.tag,
+        anchor: frame.anchor,
     }
 }
 
@@ -863,7 +915,10 @@ mod tests {
         assert_eq!(b.as_str(), Some("q"));
         assert_eq!(b.tag.as_deref(), Some("!Ref"));
         let c = root.get("c").unwrap();
-        assert_eq!(c.value, NodeValue::Alias("x".into()));
+        assert!(
+            matches!(&c.value, NodeValue::Alias { name, id } if name == "x" && *id == a.anchor)
+        );
+        assert_ne!(a.anchor, 0);
         assert_eq!(slice(text, c.span), "*x");
     }
 
@@ -966,7 +1021,7 @@ mod tests {
         assert_eq!(stream.error, None);
         let last = root(&stream).get("a9").unwrap().as_seq().unwrap();
         assert_eq!(last.len(), 9);
-        assert_eq!(last[0].value, NodeValue::Alias("a8".into()));
+        assert!(matches!(&last[0].value, NodeValue::Alias { name, .. } if name == "a8"));
     }
 
     #[test]

@@ -216,6 +216,8 @@ pub struct PythonRoutes {
 pub struct FileFacts {
     /// The file's display path.
     pub path: String,
+    /// What part of the project the file belongs to.
+    pub context: crate::context::Context,
     pub script_runs: Vec<ScriptRun>,
     /// Set for Python files: the dev servers the module starts (possibly none).
     pub python_dev_servers: Option<Vec<DevServerStart>>,

@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod compose;
+pub mod compose_layers;
 pub mod container;
 pub mod dockerfile;
 pub mod facts;

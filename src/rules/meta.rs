@@ -2,6 +2,7 @@
 //! the front-matter gives id, slug, category, severity, artifacts, summary and help; the
 //! Markdown body is what `prodlint explain` prints and SARIF carries as help.
 
+use crate::context::ContextPolicy;
 use crate::diagnostic::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +19,41 @@ pub struct RuleMeta {
     pub body: &'static str,
     /// The doc's path under `rules/`, for tests and error messages.
     pub doc_path: &'static str,
-    /// Part of the default selection (front-matter `default_enabled: false` keeps a
-    /// rule out of it: it runs only when a selector names it, `ALL` included).
-    pub default_enabled: bool,
-    /// The severity findings in test and example folders get (front-matter
-    /// `severity_in_tests: note`); `None`: the same as anywhere else.
-    pub severity_in_tests: Option<Severity>,
-    /// Not run on Python test code (front-matter `test_code: skip`): test suites start
-    /// debug servers and call local services without timeouts on purpose.
-    pub skips_test_code: bool,
+    /// The rule's group (front-matter `group:`, default `default`). Rules of the
+    /// `pedantic` group are out of the default selection — their precision on real
+    /// repositories is under the bar of default rules — and run only when a selector
+    /// names them: their id, slug, category, prefix, `pedantic` or `ALL`.
+    pub group: Group,
+    /// Where the rule reports and at what level (front-matter `contexts:`, e.g.
+    /// `production, test=note`): test suites start debug servers and call local services
+    /// without timeouts on purpose, dev compose files hold throwaway passwords. The
+    /// engine drops a rule before parsing a file whose context it is silent in.
+    pub contexts: ContextPolicy,
+}
+
+/// A rule group, as clippy has them: what a plain run selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// On by default: measured precise enough on real repositories.
+    Default,
+    /// Opt-in: right often enough to be useful to some, not to everyone.
+    Pedantic,
+}
+
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Default => "default",
+            Group::Pedantic => "pedantic",
+        }
+    }
+}
+
+impl RuleMeta {
+    /// Part of the default selection.
+    pub fn default_enabled(&self) -> bool {
+        self.group == Group::Default
+    }
 }
 
 /// The categories of RULES.md; a doc naming another category is a bug caught by tests.
@@ -81,30 +108,17 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
     let summary = field("summary")?;
     let help = field("help")?;
     // Optional keys: absent means the default.
-    let default_enabled = match optional("default_enabled") {
-        None | Some("true") => true,
-        Some("false") => false,
+    let group = match optional("group") {
+        None | Some("default") => Group::Default,
+        Some("pedantic") => Group::Pedantic,
         Some(other) => {
             return Err(format!(
-                "{doc_path}: default_enabled = `{other}`: expected true or false"
+                "{doc_path}: group = `{other}`: expected default or pedantic"
             ));
         }
     };
-    let severity_in_tests = match optional("severity_in_tests") {
-        None => None,
-        Some(text) => Some(Severity::parse(text).ok_or_else(|| {
-            format!("{doc_path}: severity_in_tests = `{text}`: expected note, warning or error")
-        })?),
-    };
-    let skips_test_code = match optional("test_code") {
-        None | Some("check") => false,
-        Some("skip") => true,
-        Some(other) => {
-            return Err(format!(
-                "{doc_path}: test_code = `{other}`: expected skip or check"
-            ));
-        }
-    };
+    let contexts = ContextPolicy::parse(field("contexts")?)
+        .map_err(|e| format!("{doc_path}: contexts: {e}"))?;
     let severity = Severity::parse(severity_text)
         .ok_or_else(|| format!("{doc_path}: unknown severity `{severity_text}`"))?;
     if !CATEGORIES.contains(&category) && category != "meta" {
@@ -125,9 +139,8 @@ pub fn parse_doc(doc_path: &'static str, source: &'static str) -> Result<RuleMet
         help: help.to_string(),
         body: body.trim_start_matches('\n'),
         doc_path,
-        default_enabled,
-        severity_in_tests,
-        skips_test_code,
+        group,
+        contexts,
     })
 }
 
@@ -136,54 +149,42 @@ mod tests {
     use super::*;
 
     const DOC: &str = "---\nid: XX001\nslug: s\ncategory: availability\nseverity: note\nartifacts: a\nsummary: s\nhelp: h\n";
+    const CONTEXTS: &str = "contexts: production\n";
 
     #[test]
-    fn default_enabled_front_matter() {
+    fn group_front_matter() {
         let on = parse_doc(
             "a.md",
-            Box::leak(format!("{DOC}---\nbody").into_boxed_str()),
+            Box::leak(format!("{DOC}{CONTEXTS}---\nbody").into_boxed_str()),
         )
         .unwrap();
-        assert!(on.default_enabled);
+        assert!(on.default_enabled());
         let off = parse_doc(
             "b.md",
-            Box::leak(format!("{DOC}default_enabled: false\n---\nbody").into_boxed_str()),
+            Box::leak(format!("{DOC}{CONTEXTS}group: pedantic\n---\nbody").into_boxed_str()),
         )
         .unwrap();
-        assert!(!off.default_enabled);
+        assert!(!off.default_enabled());
+        assert_eq!(off.group, Group::Pedantic);
         let bad = parse_doc(
             "c.md",
-            Box::leak(format!("{DOC}default_enabled: maybe\n---\nbody").into_boxed_str()),
+            Box::leak(format!("{DOC}{CONTEXTS}group: nursery\n---\nbody").into_boxed_str()),
         );
         assert!(bad.is_err());
     }
 
     #[test]
-    fn severity_in_tests_front_matter() {
-        let doc = parse_doc(
-            "d.md",
-            Box::leak(format!("{DOC}severity_in_tests: note\n---\nbody").into_boxed_str()),
-        )
-        .unwrap();
-        assert_eq!(doc.severity_in_tests, Some(Severity::Note));
-        let bad = parse_doc(
-            "e.md",
-            Box::leak(format!("{DOC}severity_in_tests: loud\n---\nbody").into_boxed_str()),
-        );
-        assert!(bad.is_err());
-    }
-
-    #[test]
-    fn test_code_front_matter() {
+    fn contexts_front_matter() {
         let parse = |name: &'static str, extra: &str| {
             parse_doc(
                 name,
                 Box::leak(format!("{DOC}{extra}---\nbody").into_boxed_str()),
             )
         };
-        assert!(!parse("f.md", "").unwrap().skips_test_code);
-        assert!(parse("g.md", "test_code: skip\n").unwrap().skips_test_code);
-        assert!(!parse("h.md", "test_code: check\n").unwrap().skips_test_code);
-        assert!(parse("i.md", "test_code: sometimes\n").is_err());
+        let doc = parse("f.md", "contexts: production, test=note\n").unwrap();
+        assert!(doc.contexts.reports_in(crate::context::Context::Test));
+        assert!(!doc.contexts.reports_in(crate::context::Context::Ci));
+        assert!(parse("g.md", "").is_err(), "contexts is required");
+        assert!(parse("h.md", "contexts: staging\n").is_err());
     }
 }

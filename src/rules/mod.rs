@@ -546,8 +546,8 @@ impl Registry {
         self.rules.iter().position(|r| r.meta.id == id)
     }
 
-    /// Indices of the rules a selector names: `ALL`, an id (`PY001`), a slug, a category
-    /// (`missing-timeout`) or a group prefix (`PY`, `DF0`). None when it names nothing.
+    /// Indices of the rules a selector names: `ALL`, a group (`pedantic`), an id
+    /// (`PY001`), a slug, a category (`missing-timeout`) or an id prefix (`PY`, `DF0`). None when it names nothing.
     pub fn select(&self, selector: &str) -> Option<BTreeSet<usize>> {
         let sel = selector.trim();
         let chosen: BTreeSet<usize> = self
@@ -556,6 +556,7 @@ impl Registry {
             .enumerate()
             .filter(|(_, r)| {
                 sel.eq_ignore_ascii_case("ALL")
+                    || r.meta.group.as_str().eq_ignore_ascii_case(sel)
                     || r.meta.id.eq_ignore_ascii_case(sel)
                     || r.meta.slug.eq_ignore_ascii_case(sel)
                     || r.meta.category.eq_ignore_ascii_case(sel)

@@ -133,21 +133,6 @@ pub fn last_segment(text: &str) -> &str {
     text.rsplit('.').next().unwrap_or(text)
 }
 
-/// Test code (files under `tests/`, `test_*.py`, `*_test.py`, `conftest.py`), where
-/// debug switches and shortcuts are expected: rules whose doc says `test_code: skip` are
-/// not run on it (the engine decides, before parsing).
-pub fn is_test_path(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || path
-            .parent()
-            .into_iter()
-            .flat_map(Path::components)
-            .any(|c| matches!(c.as_os_str().to_str(), Some("tests" | "test" | "testing")))
-}
-
 /// For a call to a logger method (`logger.error`, `logging.warning`,
 /// `logging.getLogger(__name__).error`, `self.log.error`), the method's name.
 pub fn logger_method(call: &Call) -> Option<&str> {
