@@ -52,6 +52,28 @@ pub struct NamedValue {
     pub binding: Binding,
 }
 
+impl NamedValue {
+    /// The part of the value written in the file, and its bytes: the default of a
+    /// `${VAR:-default}` interpolation, else the whole value.
+    pub fn written(&self) -> (&str, Span) {
+        let part = crate::rules::secrets::secret_names::written_part(&self.value);
+        (
+            &self.value[part.clone()],
+            part_span(self.value_span, &self.value, part),
+        )
+    }
+}
+
+/// The bytes of `part` of a value written at `span`, when the file spells the value as
+/// is (no escapes); else the whole span.
+pub fn part_span(span: Span, value: &str, part: std::ops::Range<usize>) -> Span {
+    if span.end - span.start == value.len() {
+        Span::new(span.start + part.start, span.start + part.end)
+    } else {
+        span
+    }
+}
+
 /// The bytes of a quoted literal inside its quotes (and Python string prefixes):
 /// `"abc"` → `abc`, `r'x'` → `x`, `"""doc"""` → `doc`. Unquoted text is returned whole.
 pub fn inside_quotes(text: &str, span: Span) -> Span {

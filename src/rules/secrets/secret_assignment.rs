@@ -9,7 +9,9 @@
 use crate::diagnostic::{Emitter, redact};
 use crate::gate::Gate;
 use crate::model::named::{Binding, NamedValue};
-use crate::rules::secrets::secret_names::{self, is_compared_secret, is_literal_secret};
+use crate::rules::secrets::secret_names::{
+    self, is_compared_secret, is_label_constant, is_literal_secret,
+};
 
 /// A name holding a secret word (any case) written as a binding: `NAME=` / `name:` /
 /// `"name":` / `x["NAME"] =` (Python, YAML, `.env`, Rust), a Kubernetes env
@@ -48,11 +50,17 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
     for named in values {
         let secret = match named.binding {
             Binding::Comparison => is_compared_secret(&named.name, &named.value),
+            Binding::Assignment => {
+                is_literal_secret(&named.name, &named.value)
+                    && !is_label_constant(&named.name, &named.value)
+            }
             _ => is_literal_secret(&named.name, &named.value),
         };
         if !secret {
             continue;
         }
+        // `${DB_PASSWORD:-s3cret}`: what is written down is the default.
+        let (value, value_span) = named.written();
         let help = match named.binding {
             Binding::EnvEntry => {
                 "keep real values out of tracked `.env` files: commit a `.env.example` with placeholders and add `.env` to .gitignore"
@@ -75,16 +83,16 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
             }
         };
         out.report(
-            named.value_span,
+            value_span,
             format!(
                 "`{}` {} a literal secret (`{}`)",
                 named.name,
                 named.binding.describe(),
-                redact::mask(&named.value)
+                redact::mask(value)
             ),
         )
         .help(help)
-        .secret(named.value_span);
+        .secret(value_span);
     }
 }
 
