@@ -28,6 +28,7 @@ use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
@@ -1207,8 +1208,23 @@ fn finish(
     let secrets: Vec<Span> = findings.iter().filter_map(|(_, f)| f.secret).collect();
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let relative = relative_to_root(&file.path, &root);
+    // One finding per rule and span, and per rule and secret on a line: a rule that
+    // matches the same bytes twice, or a key written twice on one line (a minified JSON
+    // report), says it once.
+    let mut spans: HashSet<(&'static str, Span)> = HashSet::new();
+    let mut secrets_on_lines: HashSet<(&'static str, usize, &str)> = HashSet::new();
     let kept: Vec<(&'static str, Finding)> = findings
         .into_iter()
+        .filter(|(id, finding)| {
+            if !spans.insert((id, finding.span)) {
+                return false;
+            }
+            finding.secret.is_none_or(|s| {
+                let line = file.lines().line_of(s.start);
+                let text = file.text.get(s.start..s.end).unwrap_or_default();
+                secrets_on_lines.insert((id, line, text))
+            })
+        })
         .filter(|(id, finding)| {
             let Some(index) = registry.index_of(id) else {
                 return false;
