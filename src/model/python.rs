@@ -315,6 +315,14 @@ pub struct ExceptHandler {
     pub in_loop: Option<LoopId>,
 }
 
+/// The types that catch every error.
+const BROAD_EXCEPTIONS: &[&str] = &[
+    "Exception",
+    "BaseException",
+    "builtins.Exception",
+    "builtins.BaseException",
+];
+
 impl ExceptHandler {
     /// Whether the clause catches `name` (an exact qualified name or text in `types`).
     /// A bare `except:` catches nothing by name.
@@ -322,6 +330,19 @@ impl ExceptHandler {
         self.types
             .as_ref()
             .is_some_and(|types| types.iter().any(|t| t == name))
+    }
+
+    /// The broad type the clause catches, unqualified (`Exception`, `BaseException`, also
+    /// in a tuple), `Some("")` for a bare `except:`, `None` for a clause that names only
+    /// specific exceptions.
+    pub fn broad(&self) -> Option<&'static str> {
+        match &self.types {
+            None => Some(""),
+            Some(types) => BROAD_EXCEPTIONS
+                .iter()
+                .find(|b| types.iter().any(|t| t == *b))
+                .map(|b| b.trim_start_matches("builtins.")),
+        }
     }
 }
 

@@ -12,24 +12,15 @@ pub const TRIGGERS: Gate = Gate::Regex {
     pattern: r"except(?:[ \t]*|[ \t(][^:\n]*\b(?:Exception|BaseException)\b[^:\n]*):\s*(?:#[^\n]*\s*)*(?:pass|\.\.\.|continue|return)\b",
 };
 
-const BROAD: &[&str] = &[
-    "Exception",
-    "BaseException",
-    "builtins.Exception",
-    "builtins.BaseException",
-];
-
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     for handler in &file.module.handlers {
         if !handler.body_is_trivial {
             continue;
         }
-        let caught = match &handler.types {
-            None => "`except:`".to_owned(),
-            Some(types) => match types.iter().find(|t| BROAD.contains(&t.as_str())) {
-                Some(broad) => format!("`except {}`", broad.trim_start_matches("builtins.")),
-                None => continue,
-            },
+        let caught = match handler.broad() {
+            None => continue,
+            Some("") => "`except:`".to_owned(),
+            Some(broad) => format!("`except {broad}`"),
         };
         out.report(
             handler.keyword_span,
