@@ -295,6 +295,18 @@ pub struct ExceptHandler {
     pub body_span: Span,
     /// The body is only `pass`, `...`, `continue` or `return` without a value.
     pub body_is_trivial: bool,
+    /// What a trivial body does: `pass`/`...`, `continue` or `return` (its first
+    /// statement); `None` when the body is not trivial.
+    pub trivial: Option<TrivialBody>,
+    /// A comment in the clause's body, on its own line (the author says why).
+    pub commented: bool,
+    /// The `try` body binds a name that the statement right after the `try` statement
+    /// reads (`lang = detect(text)` ... `meta["lang"] = lang`): the name held a fallback
+    /// the clause keeps when the attempt fails.
+    pub fallback_read_after: bool,
+    /// The `try` statement is in the function's own body and only `return`s that await
+    /// nothing follow it: once the clause is done, so is the function.
+    pub try_ends_function: bool,
     /// A `raise` statement somewhere in the body (not in a nested function or a nested
     /// `except` clause).
     pub body_reraises: bool,
@@ -322,6 +334,16 @@ const BROAD_EXCEPTIONS: &[&str] = &[
     "builtins.Exception",
     "builtins.BaseException",
 ];
+
+/// What an `except` body made only of a do-nothing statement does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrivialBody {
+    /// `pass` or `...`.
+    Pass,
+    Continue,
+    /// `return` without a value.
+    Return,
+}
 
 impl ExceptHandler {
     /// Whether the clause catches `name` (an exact qualified name or text in `types`).
@@ -2383,6 +2405,15 @@ impl<'a> Builder<'a> {
             self.bind_pattern_unknown(alias, self.ctx.scope, alias.end_byte());
         }
         let body_is_trivial = body.is_some_and(|body| self.is_trivial_block(body, false));
+        let trivial = body
+            .filter(|_| body_is_trivial)
+            .and_then(|body| self.first_statement_kind(body));
+        let line = node.start_position().row;
+        let commented = self.has_comment_below(node, line)
+            || body.is_some_and(|b| self.has_comment_below(b, line));
+        let try_statement = node.parent().filter(|p| p.kind_id() == g.try_statement);
+        let fallback_read_after = try_statement.is_some_and(|t| self.fallback_read_after(t));
+        let try_ends_function = try_statement.is_some_and(|t| self.ends_function(t));
         let keyword = keyword.unwrap_or(node);
         let function = self.ctx.function;
         self.handlers.push(ExceptHandler {
@@ -2394,6 +2425,10 @@ impl<'a> Builder<'a> {
                 Span::new(b.start_byte(), b.end_byte())
             }),
             body_is_trivial,
+            trivial,
+            commented,
+            fallback_read_after,
+            try_ends_function,
             body_reraises: false,
             body_calls: Vec::new(),
             body_exits: false,
@@ -2410,6 +2445,139 @@ impl<'a> Builder<'a> {
         });
         self.ctx.handler = Some(id);
         self.ctx.in_try = None;
+    }
+
+    /// What the first statement of a trivial block does.
+    fn first_statement_kind(&self, body: Node<'a>) -> Option<TrivialBody> {
+        let g = self.g;
+        let mut cursor = body.walk();
+        let first = body
+            .named_children(&mut cursor)
+            .find(|c| c.kind_id() != g.comment)?;
+        let kind = first.kind_id();
+        Some(if kind == g.continue_statement {
+            TrivialBody::Continue
+        } else if kind == g.return_statement {
+            TrivialBody::Return
+        } else {
+            TrivialBody::Pass
+        })
+    }
+
+    /// A comment among `node`'s children on a line below `line` (a trailing comment on
+    /// the `except` line is more often a tool's directive than a reason).
+    fn has_comment_below(&self, node: Node<'a>, line: usize) -> bool {
+        let mut cursor = node.walk();
+        node.children(&mut cursor)
+            .any(|c| c.kind_id() == self.g.comment && c.start_position().row > line)
+    }
+
+    /// The statement after `statement` in its block, comments skipped; for the last
+    /// statement of an `if`/`else` branch, the statement after that `if`.
+    fn statement_after(&self, statement: Node<'a>) -> Option<Node<'a>> {
+        let g = self.g;
+        let mut next = statement.next_named_sibling();
+        while let Some(n) = next
+            && n.kind_id() == g.comment
+        {
+            next = n.next_named_sibling();
+        }
+        if next.is_some() {
+            return next;
+        }
+        let block = statement.parent().filter(|p| p.kind_id() == g.block)?;
+        let mut owner = block.parent()?;
+        // `else:` / `elif` branches sit in a clause of the `if` statement.
+        if owner.kind_id() != g.if_statement {
+            owner = owner.parent().filter(|p| p.kind_id() == g.if_statement)?;
+        }
+        self.statement_after(owner)
+    }
+
+    /// `Builder::fallback_read_after` for the `try` statement `try_statement`.
+    fn fallback_read_after(&self, try_statement: Node<'a>) -> bool {
+        let g = self.g;
+        let Some(body) = try_statement.child_by_field_id(g.f_body) else {
+            return false;
+        };
+        let mut cursor = body.walk();
+        let bound: Vec<&str> = body
+            .named_children(&mut cursor)
+            .filter(|s| s.kind_id() == g.expression_statement)
+            .filter_map(|s| s.named_child(0))
+            .filter(|a| a.kind_id() == g.assignment)
+            .filter_map(|a| a.child_by_field_id(g.f_left))
+            .filter(|left| left.kind_id() == g.identifier)
+            .map(|left| self.text_of(left))
+            .collect();
+        if bound.is_empty() {
+            return false;
+        }
+        let Some(next) = self.statement_after(try_statement) else {
+            return false;
+        };
+        // A compound statement is read at its header: `if lang:`, `while x:`, `for a in x:`.
+        let read = next
+            .child_by_field_id(g.f_condition)
+            .or_else(|| {
+                (next.kind_id() == g.for_statement)
+                    .then(|| next.child_by_field_id(g.f_right))
+                    .flatten()
+            })
+            .unwrap_or(next);
+        if read.kind_id() == g.block {
+            return false;
+        }
+        let mut stack = vec![read];
+        let mut seen = 0;
+        while let Some(n) = stack.pop() {
+            seen += 1;
+            if seen > 2_000 {
+                return false;
+            }
+            if n.kind_id() == g.identifier && bound.contains(&self.text_of(n)) {
+                return true;
+            }
+            // Only the header of a compound statement, not its body.
+            let mut cursor = n.walk();
+            stack.extend(
+                n.named_children(&mut cursor)
+                    .filter(|c| c.kind_id() != g.block),
+            );
+        }
+        false
+    }
+
+    /// `Builder::try_ends_function` for the `try` statement `try_statement`.
+    fn ends_function(&self, try_statement: Node<'a>) -> bool {
+        let g = self.g;
+        let in_function_body = try_statement
+            .parent()
+            .filter(|b| b.kind_id() == g.block)
+            .and_then(|b| b.parent())
+            .is_some_and(|f| f.kind_id() == g.function_definition);
+        if !in_function_body {
+            return false;
+        }
+        let mut next = try_statement.next_named_sibling();
+        while let Some(statement) = next {
+            let kind = statement.kind_id();
+            if kind != g.comment {
+                if kind != g.return_statement {
+                    return false;
+                }
+                let mut stack = vec![statement];
+                while let Some(n) = stack.pop() {
+                    if n.kind_id() == g.await_ || n.kind_id() == g.call {
+                        return false;
+                    }
+                    let mut cursor = n.walk();
+                    stack.extend(n.named_children(&mut cursor));
+                }
+            }
+            next = statement.next_named_sibling();
+        }
+        true
     }
 
     /// A block made only of `pass`, `...`, `continue` and bare `return` statements (and,
