@@ -82,12 +82,16 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
                 "read it from the environment or a secret store (`os.environ[\"...\"]`), not from a literal"
             }
         };
+        let how = if value.len() < named.value.len() {
+            "falls back (when its variable is unset) to"
+        } else {
+            named.binding.describe()
+        };
         out.report(
             value_span,
             format!(
-                "`{}` {} a literal secret (`{}`)",
+                "`{}` {how} a literal secret (`{}`)",
                 named.name,
-                named.binding.describe(),
                 redact::mask(value)
             ),
         )

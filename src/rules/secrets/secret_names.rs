@@ -921,6 +921,7 @@ mod tests {
             "BASIC_AUTH_LOGIN",
             "DUMMY_STAFF_PASSWORD",
             "auth_cipher",
+            "GF_AUTH_ANONYMOUS_ORG_ROLE",
             "@inquirer/password",
         ] {
             assert!(!is_secret_name(name), "{name}");
