@@ -298,8 +298,9 @@ pub struct ExceptHandler {
     /// What a trivial body does: `pass`/`...`, `continue` or `return` (its first
     /// statement); `None` when the body is not trivial.
     pub trivial: Option<TrivialBody>,
-    /// A comment in the clause's body, on its own line (the author says why).
-    pub commented: bool,
+    /// A comment in the clause's body, on its own line, that explains (three words or
+    /// more, not a `TODO`/`FIXME`/`noqa`/`pragma` marker): the author says why.
+    pub explained: bool,
     /// The `try` body binds a name that the statement right after the `try` statement
     /// reads (`lang = detect(text)` ... `meta["lang"] = lang`): the name held a fallback
     /// the clause keeps when the attempt fails.
@@ -682,6 +683,19 @@ pub fn handler_table() -> &'static HandlerTable {
         toml::from_str(include_str!("../../rules/python/handlers.toml"))
             .expect("handlers.toml is valid")
     })
+}
+
+/// Whether a comment explains rather than marks: three words or more, not a to-do or a
+/// tool directive (`# TODO: handle`, `# noqa`, `# pragma: no cover`).
+fn explains(comment: &str) -> bool {
+    let text = comment.trim_start_matches('#').trim();
+    let lower = text.to_ascii_lowercase();
+    let marker = [
+        "todo", "fixme", "xxx", "hack", "noqa", "pragma", "type:", "pylint", "nosec",
+    ]
+    .iter()
+    .any(|m| lower.starts_with(m));
+    !marker && text.split_whitespace().count() >= 3
 }
 
 /// Build the model of one parsed file.
@@ -2409,8 +2423,8 @@ impl<'a> Builder<'a> {
             .filter(|_| body_is_trivial)
             .and_then(|body| self.first_statement_kind(body));
         let line = node.start_position().row;
-        let commented = self.has_comment_below(node, line)
-            || body.is_some_and(|b| self.has_comment_below(b, line));
+        let explained = self.has_explanation_below(node, line)
+            || body.is_some_and(|b| self.has_explanation_below(b, line));
         let try_statement = node.parent().filter(|p| p.kind_id() == g.try_statement);
         let fallback_read_after = try_statement.is_some_and(|t| self.fallback_read_after(t));
         let try_ends_function = try_statement.is_some_and(|t| self.ends_function(t));
@@ -2426,7 +2440,7 @@ impl<'a> Builder<'a> {
             }),
             body_is_trivial,
             trivial,
-            commented,
+            explained,
             fallback_read_after,
             try_ends_function,
             body_reraises: false,
@@ -2464,12 +2478,15 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// A comment among `node`'s children on a line below `line` (a trailing comment on
-    /// the `except` line is more often a tool's directive than a reason).
-    fn has_comment_below(&self, node: Node<'a>, line: usize) -> bool {
+    /// An explaining comment among `node`'s children on a line below `line` (a trailing
+    /// comment on the `except` line is more often a tool's directive than a reason).
+    fn has_explanation_below(&self, node: Node<'a>, line: usize) -> bool {
         let mut cursor = node.walk();
-        node.children(&mut cursor)
-            .any(|c| c.kind_id() == self.g.comment && c.start_position().row > line)
+        node.children(&mut cursor).any(|c| {
+            c.kind_id() == self.g.comment
+                && c.start_position().row > line
+                && explains(self.text_of(c))
+        })
     }
 
     /// The statement after `statement` in its block, comments skipped; for the last

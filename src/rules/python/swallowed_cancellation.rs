@@ -73,7 +73,7 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         // The last thing the coroutine does, with a comment saying why (a client that
         // disconnected mid-send): once the clause is done the function returns, so the
         // cancellation still ends the task.
-        if handler.try_ends_function && handler.commented {
+        if handler.try_ends_function && handler.explained {
             continue;
         }
         out.report(

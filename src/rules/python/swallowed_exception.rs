@@ -23,9 +23,12 @@ fn none_on_failure(name: &str) -> bool {
         || name.ends_with("_or_none")
 }
 
-/// The swallow is what the code means: a "None on failure" function, a fallback the next
-/// statement reads, or a loop that skips an item with a comment saying why.
+/// The swallow is what the code means: a comment in the clause says why, or the code
+/// does — a "None on failure" function, a fallback the next statement reads.
 fn intended(module: &Module, handler: &ExceptHandler) -> bool {
+    if handler.explained {
+        return true;
+    }
     match handler.trivial {
         Some(TrivialBody::Pass | TrivialBody::Return) => {
             handler
@@ -33,8 +36,7 @@ fn intended(module: &Module, handler: &ExceptHandler) -> bool {
                 .is_some_and(|f| none_on_failure(&module.function(f).name))
                 || (handler.trivial == Some(TrivialBody::Pass) && handler.fallback_read_after)
         }
-        Some(TrivialBody::Continue) => handler.in_loop.is_some() && handler.commented,
-        None => false,
+        Some(TrivialBody::Continue) | None => false,
     }
 }
 
