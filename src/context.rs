@@ -355,7 +355,7 @@ fn python_module_context(stem: &str, parent: &str, with_test_names: bool) -> Opt
     let settings_module = SETTINGS_FOLDERS.contains(&parent)
         || parts
             .iter()
-            .any(|p| matches!(*p, "settings" | "config" | "conf"));
+            .any(|p| matches!(*p, "settings" | "config" | "conf" | "configuration"));
     if !settings_module {
         return None;
     }
@@ -493,6 +493,8 @@ mod tests {
         assert_eq!(context("dojo/settings/unittests.py"), Context::Test);
         assert_eq!(context("proj/settings/test.py"), Context::Test);
         assert_eq!(context("proj/test_settings.py"), Context::Test);
+        assert_eq!(context("proj/configuration_testing.py"), Context::Test);
+        assert_eq!(context("proj/configuration.py"), Context::Production);
         assert_eq!(context("proj/settings/dev.py"), Context::Development);
         assert_eq!(context("proj/local_settings.py"), Context::Development);
         // Module names alone say nothing about production code.

@@ -31,6 +31,7 @@ use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
@@ -1414,8 +1415,23 @@ fn finish(
     let secrets: Vec<Span> = findings.iter().filter_map(|(_, f)| f.secret).collect();
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let relative = relative_to_root(&file.path, &root);
+    // One finding per rule and span, and per rule and secret on a line: a rule that
+    // matches the same bytes twice, a value several compose services share through an
+    // anchor, or a key written twice on one line (a minified JSON report), says it once.
+    let mut spans: HashSet<(&'static str, Span)> = HashSet::new();
+    let mut secrets_on_lines: HashSet<(&'static str, usize, &str)> = HashSet::new();
     let kept: Vec<(&'static str, Finding)> = findings
         .into_iter()
+        .filter(|(id, finding)| {
+            if !spans.insert((id, finding.span)) {
+                return false;
+            }
+            finding.secret.is_none_or(|s| {
+                let line = file.lines().line_of(s.start);
+                let text = file.text.get(s.start..s.end).unwrap_or_default();
+                secrets_on_lines.insert((id, line, text))
+            })
+        })
         .filter(|(id, finding)| {
             let Some(index) = registry.index_of(id) else {
                 return false;
@@ -1434,11 +1450,7 @@ fn finish(
         .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
         .filter_map(|(_, f)| f.secret)
         .collect();
-    // One finding per rule and span: a key written twice on a line, or a value that
-    // several compose services share through an anchor, is one thing to fix.
-    let mut seen: std::collections::HashSet<(&'static str, Span)> = Default::default();
     kept.into_iter()
-        .filter(|(id, finding)| seen.insert((id, finding.span)))
         .filter(|(id, finding)| {
             *id != SECRET_ASSIGNMENT
                 || !finding.secret.is_some_and(|s| {

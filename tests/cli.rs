@@ -114,6 +114,44 @@ fn concise_format_is_one_line_per_finding() {
 }
 
 #[test]
+fn a_secret_written_twice_on_one_line_is_one_finding() {
+    let dir = TempDir::new().expect("tempdir");
+    // A minified report that repeats the same key on its one line, and a second key.
+    write(
+        dir.path(),
+        "report.json",
+        &format!(
+            "{{\"found\": \"{FAKE_KEY}\", \"again\": \"{FAKE_KEY}\", \"other\": \"AKIAQ4MZ7XK2P7R3T6VW\"}}\n"
+        ),
+    );
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise"]),
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.starts_with("report.json:1:12: SC001"), "{out}");
+}
+
+#[test]
+fn a_quoted_yaml_secret_with_a_comment_after_it_is_masked_whole() {
+    let dir = TempDir::new().expect("tempdir");
+    // The span of a quoted scalar ends at its quote: the mask is the value's own length,
+    // so no prefix of a short secret shows, and the comment after it stays readable.
+    write(
+        dir.path(),
+        "values.yaml",
+        "db:\n  password: \"Wq8vLm2pZx\"  # rotated monthly\n",
+    );
+    let out = stdout_of(prodlint().current_dir(dir.path()));
+    assert!(
+        out.contains("password: \"**********\"  # rotated monthly"),
+        "{out}"
+    );
+    assert!(!out.contains("Wq8"), "{out}");
+}
+
+#[test]
 fn json_format_has_the_documented_fields() {
     let dir = project_with_secret();
     let out = stdout_of(

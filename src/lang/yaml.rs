@@ -720,6 +720,9 @@ impl Builder<'_> {
         if !matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
             let source = &self.text[span.start..span.end];
             span.end = span.start + source.trim_end().len();
+        } else if let Some(end) = closing_quote(&self.text[span.start..span.end], style) {
+            // A quoted scalar ends at its closing quote, not at a comment after it.
+            span.end = span.start + end;
         }
         if let Some(action) = self.template_action_of(span) {
             let source = self
@@ -845,6 +848,29 @@ fn tag_name(tag: &Tag) -> String {
     }
 }
 
+/// The byte just past the closing quote of a quoted scalar written at the start of
+/// `source` (`"a\"b"  # c` → 6; `'it''s' # c` → 7), or `None` when it has none.
+fn closing_quote(source: &str, style: ScalarStyle) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let quote = match style {
+        ScalarStyle::DoubleQuoted => b'"',
+        _ => b'\'',
+    };
+    if bytes.first() != Some(&quote) {
+        return None;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Past a node's anchor (`&name`) and tag (`!tag`) at the start of `span`, and the
 /// whitespace after them.
 fn skip_node_properties(text: &str, span: Span) -> usize {
@@ -886,6 +912,11 @@ mod tests {
         assert_eq!(value.as_str(), Some("ünïcode"));
         let image = root.get("image").unwrap();
         assert_eq!(slice(text, image.span), "nginx:1.2");
+        let text = "a: \"x\\\"y\"  # a \"note\"\nb: 'it''s'  # it's\n";
+        let stream = parse(text);
+        let quoted = self::root(&stream);
+        assert_eq!(slice(text, quoted.get("a").unwrap().span), "\"x\\\"y\"");
+        assert_eq!(slice(text, quoted.get("b").unwrap().span), "'it''s'");
         assert_eq!(image.as_str(), Some("nginx:1.2"));
     }
 

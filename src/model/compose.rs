@@ -206,7 +206,12 @@ fn environment(node: &Node, text: &str) -> Vec<EnvVar> {
                 let literal = (!value.is_null())
                     .then(|| value.as_str())
                     .flatten()
-                    .map(|v| Spanned::new(v.to_string(), value.span));
+                    .map(|v| {
+                        Spanned::new(
+                            v.to_string(),
+                            crate::model::named::inside_quotes(text, value.span),
+                        )
+                    });
                 Some(env_var(name, literal))
             })
             .collect();
@@ -240,8 +245,21 @@ fn environment(node: &Node, text: &str) -> Vec<EnvVar> {
 }
 
 /// A variable whose value is interpolated (`${DB_PASSWORD}`) or passed through is a
-/// reference, not a literal.
+/// reference, not a literal. One interpolated with a literal default
+/// (`${DB_PASSWORD:-s3cret}`) is a reference whose value, when the variable is unset, is
+/// the default written here: its value is that default.
 fn env_var(name: Spanned<String>, value: Option<Spanned<String>>) -> EnvVar {
+    if let Some(v) = &value {
+        let part = crate::rules::secrets::secret_names::written_part(&v.value);
+        if part.len() < v.value.len() {
+            let span = crate::model::named::part_span(v.span, &v.value, part.clone());
+            return EnvVar {
+                name,
+                value: Some(Spanned::new(v.value[part].to_string(), span)),
+                from_reference: true,
+            };
+        }
+    }
     let literal = value.filter(|v| !v.value.contains('$'));
     EnvVar {
         from_reference: literal.is_none(),

@@ -16,6 +16,8 @@ pub enum Binding {
     KeywordArgument,
     DictEntry,
     DefaultArgument,
+    /// `if password == "..."`: the literal the name is checked against.
+    Comparison,
     YamlKey,
     EnvEntry,
     DockerfileEnv,
@@ -30,6 +32,7 @@ impl Binding {
             Binding::KeywordArgument => "is passed",
             Binding::DictEntry => "maps to",
             Binding::DefaultArgument => "defaults to",
+            Binding::Comparison => "is compared with",
             Binding::YamlKey => "is set to",
             Binding::EnvEntry => "is set to",
             Binding::DockerfileEnv => "is set by ENV to",
@@ -47,6 +50,28 @@ pub struct NamedValue {
     /// The value's bytes in the file, quotes excluded: what gets masked.
     pub value_span: Span,
     pub binding: Binding,
+}
+
+impl NamedValue {
+    /// The part of the value written in the file, and its bytes: the default of a
+    /// `${VAR:-default}` interpolation, else the whole value.
+    pub fn written(&self) -> (&str, Span) {
+        let part = crate::rules::secrets::secret_names::written_part(&self.value);
+        (
+            &self.value[part.clone()],
+            part_span(self.value_span, &self.value, part),
+        )
+    }
+}
+
+/// The bytes of `part` of a value written at `span`, when the file spells the value as
+/// is (no escapes); else the whole span.
+pub fn part_span(span: Span, value: &str, part: std::ops::Range<usize>) -> Span {
+    if span.end - span.start == value.len() {
+        Span::new(span.start + part.start, span.start + part.end)
+    } else {
+        span
+    }
 }
 
 /// The bytes of a quoted literal inside its quotes (and Python string prefixes):
@@ -68,8 +93,8 @@ pub fn inside_quotes(text: &str, span: Span) -> Span {
     span
 }
 
-/// Python: assignments to names, attributes and string subscripts, and keyword arguments.
-/// (Dict displays and default arguments are not in the Python model yet.)
+/// Python: assignments to names, attributes and string subscripts, keyword arguments,
+/// default arguments, comparisons with string literals and dict display entries.
 pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
     let mut out = Vec::new();
     for assignment in &module.assignments {
@@ -114,6 +139,14 @@ pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
             value: value.clone(),
             value_span: inside_quotes(text, default.value_span),
             binding: Binding::DefaultArgument,
+        });
+    }
+    for comparison in &module.comparisons {
+        out.push(NamedValue {
+            name: comparison.name.clone(),
+            value: comparison.value.clone(),
+            value_span: inside_quotes(text, comparison.value_span),
+            binding: Binding::Comparison,
         });
     }
     for entry in &module.dict_entries {

@@ -124,6 +124,20 @@ pub struct DictEntry {
     pub value_span: Span,
 }
 
+/// An `==` or `!=` comparison of a name, an attribute or a string-keyed subscript with a
+/// string literal, either way round (`password == "x"`, `"x" != obj.token`,
+/// `headers["X-Api-Key"] == "x"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The identifier, the attribute's name or the subscript's key.
+    pub name: String,
+    /// The compared expression.
+    pub name_span: Span,
+    pub value: String,
+    pub value_span: Span,
+    pub function: Option<FunctionId>,
+}
+
 /// How an argument is passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgumentKind {
@@ -148,6 +162,19 @@ pub struct Argument {
     pub value_span: Span,
     /// The whole argument, keyword and stars included.
     pub span: Span,
+    /// For a bare name (`allow_origins=ORIGINS`), the literal it is bound to, when that
+    /// is the name's only binding in its scope (`ORIGINS = ["*"]`).
+    pub constant: Option<NamedConstant>,
+}
+
+/// A literal reached through a name with a single binding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedConstant {
+    pub value: Literal,
+    /// Where the literal is written (the value of the binding assignment).
+    pub value_span: Span,
+    /// The binding assignment, in [`Module::assignments`].
+    pub assignment: usize,
 }
 
 /// A call expression.
@@ -268,6 +295,19 @@ pub struct ExceptHandler {
     pub body_span: Span,
     /// The body is only `pass`, `...`, `continue` or `return` without a value.
     pub body_is_trivial: bool,
+    /// What a trivial body does: `pass`/`...`, `continue` or `return` (its first
+    /// statement); `None` when the body is not trivial.
+    pub trivial: Option<TrivialBody>,
+    /// A comment in the clause's body, on its own line, that explains (three words or
+    /// more, not a `TODO`/`FIXME`/`noqa`/`pragma` marker): the author says why.
+    pub explained: bool,
+    /// The `try` body binds a name that the statement right after the `try` statement
+    /// reads (`lang = detect(text)` ... `meta["lang"] = lang`): the name held a fallback
+    /// the clause keeps when the attempt fails.
+    pub fallback_read_after: bool,
+    /// The `try` statement is in the function's own body and only `return`s that await
+    /// nothing follow it: once the clause is done, so is the function.
+    pub try_ends_function: bool,
     /// A `raise` statement somewhere in the body (not in a nested function or a nested
     /// `except` clause).
     pub body_reraises: bool,
@@ -288,6 +328,24 @@ pub struct ExceptHandler {
     pub in_loop: Option<LoopId>,
 }
 
+/// The types that catch every error.
+const BROAD_EXCEPTIONS: &[&str] = &[
+    "Exception",
+    "BaseException",
+    "builtins.Exception",
+    "builtins.BaseException",
+];
+
+/// What an `except` body made only of a do-nothing statement does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrivialBody {
+    /// `pass` or `...`.
+    Pass,
+    Continue,
+    /// `return` without a value.
+    Return,
+}
+
 impl ExceptHandler {
     /// Whether the clause catches `name` (an exact qualified name or text in `types`).
     /// A bare `except:` catches nothing by name.
@@ -295,6 +353,19 @@ impl ExceptHandler {
         self.types
             .as_ref()
             .is_some_and(|types| types.iter().any(|t| t == name))
+    }
+
+    /// The broad type the clause catches, unqualified (`Exception`, `BaseException`, also
+    /// in a tuple), `Some("")` for a bare `except:`, `None` for a clause that names only
+    /// specific exceptions.
+    pub fn broad(&self) -> Option<&'static str> {
+        match &self.types {
+            None => Some(""),
+            Some(types) => BROAD_EXCEPTIONS
+                .iter()
+                .find(|b| types.iter().any(|t| t == *b))
+                .map(|b| b.trim_start_matches("builtins.")),
+        }
     }
 }
 
@@ -452,6 +523,10 @@ pub struct Module {
     pub dict_entries: Vec<DictEntry>,
     /// Default values of function parameters.
     pub parameter_defaults: Vec<ParameterDefault>,
+    /// Comparisons with string literals.
+    pub comparisons: Vec<Comparison>,
+    /// Every identifier inside a function body, in source order (see [`Module::mentions`]).
+    identifiers_in_functions: Vec<Span>,
 }
 
 impl Module {
@@ -565,6 +640,19 @@ impl Module {
         None
     }
 
+    /// Whether an identifier spelled `name` occurs inside a function within `range` of
+    /// `text` (the module's source): reads, writes and attribute names alike, so `false`
+    /// means the name is certainly not mentioned there.
+    pub fn mentions(&self, text: &str, name: &str, range: Span) -> bool {
+        let first = self
+            .identifiers_in_functions
+            .partition_point(|span| span.start < range.start);
+        self.identifiers_in_functions[first..]
+            .iter()
+            .take_while(|span| span.end <= range.end)
+            .any(|span| text.get(span.start..span.end) == Some(name))
+    }
+
     /// Whether the file imports `module` or anything below it (`urllib` matches
     /// `import urllib.request`; `flask` matches `from flask import Flask`).
     pub fn imports_module(&self, module: &str) -> bool {
@@ -595,6 +683,19 @@ pub fn handler_table() -> &'static HandlerTable {
         toml::from_str(include_str!("../../rules/python/handlers.toml"))
             .expect("handlers.toml is valid")
     })
+}
+
+/// Whether a comment explains rather than marks: three words or more, not a to-do or a
+/// tool directive (`# TODO: handle`, `# noqa`, `# pragma: no cover`).
+fn explains(comment: &str) -> bool {
+    let text = comment.trim_start_matches('#').trim();
+    let lower = text.to_ascii_lowercase();
+    let marker = [
+        "todo", "fixme", "xxx", "hack", "noqa", "pragma", "type:", "pylint", "nosec",
+    ]
+    .iter()
+    .any(|m| lower.starts_with(m));
+    !marker && text.split_whitespace().count() >= 3
 }
 
 /// Build the model of one parsed file.
@@ -773,6 +874,19 @@ struct Grammar {
     pair: u16,
     async_keyword: u16,
     equals_operator: u16,
+    not_equals_operator: u16,
+    slash: u16,
+    pipe: u16,
+    binary_operator: u16,
+    type_: u16,
+    generic_type: u16,
+    type_parameter: u16,
+    union_type: u16,
+    tuple_pattern: u16,
+    list_pattern: u16,
+    list_splat_pattern: u16,
+    pattern_list: u16,
+    expression_list: u16,
     minus: u16,
     plus: u16,
     f_function: u16,
@@ -795,6 +909,7 @@ struct Grammar {
     f_argument: u16,
     f_key: u16,
     f_superclasses: u16,
+    f_type: u16,
 }
 
 fn grammar() -> &'static Grammar {
@@ -869,6 +984,19 @@ fn grammar() -> &'static Grammar {
             pair: named("pair"),
             async_keyword: token("async"),
             equals_operator: token("=="),
+            not_equals_operator: token("!="),
+            slash: token("/"),
+            pipe: token("|"),
+            binary_operator: named("binary_operator"),
+            type_: named("type"),
+            generic_type: named("generic_type"),
+            type_parameter: named("type_parameter"),
+            union_type: named("union_type"),
+            tuple_pattern: named("tuple_pattern"),
+            list_pattern: named("list_pattern"),
+            list_splat_pattern: named("list_splat_pattern"),
+            pattern_list: named("pattern_list"),
+            expression_list: named("expression_list"),
             minus: token("-"),
             plus: token("+"),
             f_function: field("function"),
@@ -891,6 +1019,7 @@ fn grammar() -> &'static Grammar {
             f_argument: field("argument"),
             f_key: field("key"),
             f_superclasses: field("superclasses"),
+            f_type: field("type"),
         }
     })
 }
@@ -958,11 +1087,18 @@ enum BindingValue {
     Alias(RefId),
     /// The result of a call (`s = requests.Session()`), by the call's node id.
     CallResult(usize),
+    /// An instance of the annotated type (`client: httpx.Client`, `path: Path | None`):
+    /// resolves like a call of the type, so `client.get` is `httpx.Client.get`.
+    Instance(RefId),
+    /// A literal value (`ORIGINS = ["*"]`), by the index of its assignment.
+    Constant(usize),
 }
 
 struct Binding {
     /// Where the binding takes effect (the end of the binding statement or clause).
     position: usize,
+    /// The scope the name is bound in.
+    scope: ScopeId,
     value: BindingValue,
 }
 
@@ -1108,7 +1244,12 @@ struct Builder<'a> {
     environ_reads: Vec<EnvironRead>,
     dict_entries: Vec<DictEntry>,
     parameter_defaults: Vec<ParameterDefault>,
+    comparisons: Vec<Comparison>,
+    identifiers_in_functions: Vec<Span>,
     environ_references: Vec<RefId>,
+    /// Arguments that are a bare name, by (call index, argument index), to resolve to a
+    /// constant after the walk.
+    argument_names: Vec<((usize, usize), RefId)>,
     ctx: Context,
     frames: Vec<Frame>,
     pending_decorators: Option<PendingDecorators>,
@@ -1145,6 +1286,8 @@ impl<'a> Builder<'a> {
             calls: Vec::new(),
             dict_entries: Vec::new(),
             parameter_defaults: Vec::new(),
+            comparisons: Vec::new(),
+            identifiers_in_functions: Vec::new(),
             functions: Vec::new(),
             decorator_sources: Vec::new(),
             assignments: Vec::new(),
@@ -1161,6 +1304,7 @@ impl<'a> Builder<'a> {
             handler_trys: Vec::new(),
             environ_reads: Vec::new(),
             environ_references: Vec::new(),
+            argument_names: Vec::new(),
             ctx: Context {
                 scope: MODULE_SCOPE,
                 function: None,
@@ -1272,8 +1416,13 @@ impl<'a> Builder<'a> {
         let kind = node.kind_id();
         if kind == g.call {
             self.record_call(node);
-        } else if kind == g.identifier || kind == g.comment || kind == g.integer || kind == g.float
-        {
+        } else if kind == g.identifier {
+            if self.ctx.function.is_some() {
+                self.identifiers_in_functions
+                    .push(Span::new(node.start_byte(), node.end_byte()));
+            }
+            return false;
+        } else if kind == g.comment || kind == g.integer || kind == g.float {
             return false;
         } else if kind == g.string {
             // Only f-strings (and t-strings) hold expressions; the children of any other
@@ -1379,6 +1528,8 @@ impl<'a> Builder<'a> {
                     action: PendingAction::EnterMainGuard,
                 });
             }
+        } else if kind == g.comparison_operator {
+            self.record_comparisons(node);
         } else if kind == g.global_statement {
             self.record_global(node);
         } else if kind == g.import_statement || kind == g.import_from_statement {
@@ -1422,7 +1573,11 @@ impl<'a> Builder<'a> {
             scope
         };
         let id = self.tables.bindings.len() as u32;
-        self.tables.bindings.push(Binding { position, value });
+        self.tables.bindings.push(Binding {
+            position,
+            scope,
+            value,
+        });
         self.tables
             .bindings_by_name
             .entry((scope, name))
@@ -1495,6 +1650,9 @@ impl<'a> Builder<'a> {
                     Some(inner) => current = inner,
                     None => break RefBase::Unresolvable,
                 }
+            } else if let Some(left) = self.path_join_left(current) {
+                // `base / "name"` joins paths: the result has the type of `base`.
+                current = left;
             } else {
                 break RefBase::Unresolvable;
             }
@@ -1514,6 +1672,20 @@ impl<'a> Builder<'a> {
         id
     }
 
+    /// The left operand of `left / right`: a path join (`pathlib.Path`'s `/`) keeps the
+    /// left operand's type, which is what lets `(base / "x").read_text()` resolve.
+    fn path_join_left(&self, node: Node<'a>) -> Option<Node<'a>> {
+        let g = self.g;
+        if node.kind_id() != g.binary_operator {
+            return None;
+        }
+        let operator = node.child_by_field_id(g.f_operator)?;
+        if operator.kind_id() != g.slash {
+            return None;
+        }
+        node.child_by_field_id(g.f_left)
+    }
+
     /// What a name bound to `value` holds.
     fn binding_value_of(&mut self, value: Node<'a>) -> BindingValue {
         let g = self.g;
@@ -1521,7 +1693,10 @@ impl<'a> Builder<'a> {
         let kind = value.kind_id();
         if kind == g.call {
             BindingValue::CallResult(value.id())
-        } else if kind == g.identifier || kind == g.attribute {
+        } else if kind == g.identifier
+            || kind == g.attribute
+            || self.path_join_left(value).is_some()
+        {
             BindingValue::Alias(self.reference(value, value.start_byte()))
         } else {
             BindingValue::Unknown
@@ -1574,16 +1749,23 @@ impl<'a> Builder<'a> {
                     value: Literal::Other,
                     value_span: span,
                     span,
+                    constant: None,
                 });
             } else {
                 let children = self.children(arguments, true);
                 call.arguments.reserve(children.len());
                 for &argument in &children {
-                    if let Some(parsed) = self.argument(argument) {
+                    if let Some((parsed, name)) = self.argument(argument) {
                         match parsed.kind {
                             ArgumentKind::ListSplat => call.has_star_args = true,
                             ArgumentKind::DictSplat => call.has_star_kwargs = true,
                             _ => {}
+                        }
+                        // A bare name may stand for a constant, found after the walk.
+                        if let Some(name) = name {
+                            let reference = self.reference(name, node.start_byte());
+                            let index = (self.calls.len(), call.arguments.len());
+                            self.argument_names.push((index, reference));
                         }
                         call.arguments.push(parsed);
                     }
@@ -1597,8 +1779,13 @@ impl<'a> Builder<'a> {
         self.calls.push(call);
     }
 
-    fn argument(&mut self, node: Node<'a>) -> Option<Argument> {
+    /// An argument, and its value node when that is a bare name.
+    fn argument(&mut self, node: Node<'a>) -> Option<(Argument, Option<Node<'a>>)> {
         let g = self.g;
+        let bare_name = |this: &Self, value: Node<'a>| {
+            let value = this.unparenthesize(value);
+            (value.kind_id() == g.identifier).then_some(value)
+        };
         let kind = node.kind_id();
         let span = Span::new(node.start_byte(), node.end_byte());
         if kind == g.comment {
@@ -1607,14 +1794,16 @@ impl<'a> Builder<'a> {
         if kind == g.keyword_argument {
             let name = node.child_by_field_id(g.f_name)?;
             let value = node.child_by_field_id(g.f_value)?;
-            return Some(Argument {
+            let argument = Argument {
                 kind: ArgumentKind::Keyword,
                 keyword: Some(self.text_of(name).to_owned()),
                 keyword_span: Some(Span::new(name.start_byte(), name.end_byte())),
                 value: self.literal(value, 0),
                 value_span: Span::new(value.start_byte(), value.end_byte()),
                 span,
-            });
+                constant: None,
+            };
+            return Some((argument, bare_name(self, value)));
         }
         let splat = if kind == g.list_splat || kind == g.parenthesized_list_splat {
             Some(ArgumentKind::ListSplat)
@@ -1625,23 +1814,27 @@ impl<'a> Builder<'a> {
         };
         if let Some(splat_kind) = splat {
             let inner = node.named_child(0).unwrap_or(node);
-            return Some(Argument {
+            let argument = Argument {
                 kind: splat_kind,
                 keyword: None,
                 keyword_span: None,
                 value: Literal::Other,
                 value_span: Span::new(inner.start_byte(), inner.end_byte()),
                 span,
-            });
+                constant: None,
+            };
+            return Some((argument, None));
         }
-        Some(Argument {
+        let argument = Argument {
             kind: ArgumentKind::Positional,
             keyword: None,
             keyword_span: None,
             value: self.literal(node, 0),
             value_span: span,
             span,
-        })
+            constant: None,
+        };
+        Some((argument, bare_name(self, node)))
     }
 
     /// The literal value of an expression node.
@@ -1781,28 +1974,130 @@ impl<'a> Builder<'a> {
             .copied()
             .chain(extra_targets);
         let all_targets: Vec<Node<'a>> = all_targets.collect();
+        // `x: T = value` (one target only): the name holds a `T`.
+        let annotation = node.child_by_field_id(g.f_type);
         for target in all_targets {
             let target_kind = target.kind_id();
-            // The binding a name target gets.
-            if target_kind == g.identifier {
-                let binding = match value {
-                    Some(value) if !augmented => self.binding_value_of(value),
-                    _ => BindingValue::Unknown,
-                };
-                self.bind(self.ctx.scope, self.text_of(target), position, binding);
-            } else if target_kind != g.attribute && target_kind != g.subscript {
-                self.bind_pattern_unknown(target, self.ctx.scope, position);
+            if target_kind == g.identifier
+                || target_kind == g.attribute
+                || target_kind == g.subscript
+            {
+                self.assign_one(target, value, annotation, augmented, position);
                 continue;
             }
-            // `x: int` declares without assigning: nothing to record.
-            let Some(value) = value else {
+            // `a, (b, c) = x(), ("y", z)`: each name gets its element where the sides match
+            // up (bounded like every pattern walk).
+            let Some(value) = value.filter(|_| !augmented) else {
+                self.bind_pattern_unknown(target, self.ctx.scope, position);
                 continue;
             };
-            self.push_assignment(target, value, augmented);
+            let mut pending = vec![(target, value)];
+            let mut visited = 0;
+            while let Some((target, value)) = pending.pop() {
+                visited += 1;
+                let kind = target.kind_id();
+                if kind == g.identifier || kind == g.attribute || kind == g.subscript {
+                    self.assign_one(target, Some(value), None, false, position);
+                } else if let Some(pairs) = self
+                    .matching_elements(target, value)
+                    .filter(|_| visited < MAX_PATTERN_NODES)
+                {
+                    pending.extend(pairs.into_iter().rev());
+                } else {
+                    self.bind_pattern_unknown(target, self.ctx.scope, position);
+                }
+            }
         }
     }
 
-    fn push_assignment(&mut self, target: Node<'a>, value: Node<'a>, augmented: bool) {
+    /// One name, attribute or subscript target of an assignment: record it and, for a
+    /// name, bind it to what the value (or the annotation) says it holds.
+    fn assign_one(
+        &mut self,
+        target: Node<'a>,
+        value: Option<Node<'a>>,
+        annotation: Option<Node<'a>>,
+        augmented: bool,
+        position: usize,
+    ) {
+        // `x: int` declares without assigning: nothing to record.
+        let index = value.and_then(|value| self.push_assignment(target, value, augmented));
+        if target.kind_id() != self.g.identifier {
+            return;
+        }
+        let binding = if augmented {
+            BindingValue::Unknown
+        } else if let Some(index) = index.filter(|&i| self.assignments[i].value != Literal::Other) {
+            BindingValue::Constant(index)
+        } else if let Some(reference) =
+            annotation.and_then(|a| self.annotation_reference(a, target.start_byte()))
+        {
+            BindingValue::Instance(reference)
+        } else {
+            match value {
+                Some(value) => self.binding_value_of(value),
+                None => BindingValue::Unknown,
+            }
+        };
+        self.bind(self.ctx.scope, self.text_of(target), position, binding);
+    }
+
+    /// The element pairs of `a, (b, c) = x, (y, z)`-style assignments: a tuple or list
+    /// pattern and a tuple/list display of the same length, without starred elements.
+    fn matching_elements(
+        &mut self,
+        target: Node<'a>,
+        value: Node<'a>,
+    ) -> Option<Vec<(Node<'a>, Node<'a>)>> {
+        let g = self.g;
+        let target = self.unparenthesize(target);
+        let value = self.unparenthesize(value);
+        let is_sequence = |kind| {
+            kind == g.tuple_pattern
+                || kind == g.list_pattern
+                || kind == g.pattern_list
+                || kind == g.tuple
+                || kind == g.list
+                || kind == g.expression_list
+        };
+        if !is_sequence(target.kind_id()) || !is_sequence(value.kind_id()) {
+            return None;
+        }
+        let elements = |this: &mut Self, node: Node<'a>| {
+            let children = this.children(node, true);
+            let elements: Vec<Node<'a>> = children
+                .iter()
+                .copied()
+                .filter(|c| c.kind_id() != g.comment)
+                .collect();
+            this.recycle(children);
+            elements
+        };
+        let targets = elements(self, target);
+        let values = elements(self, value);
+        let starred = |n: &Node<'a>| {
+            let kind = n.kind_id();
+            kind == g.list_splat
+                || kind == g.parenthesized_list_splat
+                || kind == g.list_splat_pattern
+        };
+        if targets.len() != values.len()
+            || targets.is_empty()
+            || targets.iter().chain(&values).any(starred)
+        {
+            return None;
+        }
+        Some(targets.into_iter().zip(values).collect())
+    }
+
+    /// Record an assignment to a name, attribute or subscript; its index, unless the target
+    /// is malformed.
+    fn push_assignment(
+        &mut self,
+        target: Node<'a>,
+        value: Node<'a>,
+        augmented: bool,
+    ) -> Option<usize> {
         let g = self.g;
         let index = self.assignments.len();
         let target_kind = target.kind_id();
@@ -1813,7 +2108,7 @@ impl<'a> Builder<'a> {
                 target.child_by_field_id(g.f_object),
                 target.child_by_field_id(g.f_attribute),
             ) else {
-                return;
+                return None;
             };
             let reference = self.reference(object, object.start_byte());
             self.deferred.push(Deferred::AssignmentObject {
@@ -1826,9 +2121,7 @@ impl<'a> Builder<'a> {
                 attr: self.text_of(attribute).to_owned(),
             }
         } else {
-            let Some(object) = target.child_by_field_id(g.f_value) else {
-                return;
-            };
+            let object = target.child_by_field_id(g.f_value)?;
             let key = target
                 .child_by_field_id(g.f_subscript)
                 .map_or(Literal::Other, |key| self.literal(key, 0));
@@ -1871,6 +2164,7 @@ impl<'a> Builder<'a> {
             in_class: self.ctx.in_class,
             in_main_guard: self.ctx.in_main_guard,
         });
+        Some(index)
     }
 
     /// `with X() as name`, `except E as name`, `case ... as name`: the alias holds the value.
@@ -2125,6 +2419,15 @@ impl<'a> Builder<'a> {
             self.bind_pattern_unknown(alias, self.ctx.scope, alias.end_byte());
         }
         let body_is_trivial = body.is_some_and(|body| self.is_trivial_block(body, false));
+        let trivial = body
+            .filter(|_| body_is_trivial)
+            .and_then(|body| self.first_statement_kind(body));
+        let line = node.start_position().row;
+        let explained = self.has_explanation_below(node, line)
+            || body.is_some_and(|b| self.has_explanation_below(b, line));
+        let try_statement = node.parent().filter(|p| p.kind_id() == g.try_statement);
+        let fallback_read_after = try_statement.is_some_and(|t| self.fallback_read_after(t));
+        let try_ends_function = try_statement.is_some_and(|t| self.ends_function(t));
         let keyword = keyword.unwrap_or(node);
         let function = self.ctx.function;
         self.handlers.push(ExceptHandler {
@@ -2136,6 +2439,10 @@ impl<'a> Builder<'a> {
                 Span::new(b.start_byte(), b.end_byte())
             }),
             body_is_trivial,
+            trivial,
+            explained,
+            fallback_read_after,
+            try_ends_function,
             body_reraises: false,
             body_calls: Vec::new(),
             body_exits: false,
@@ -2152,6 +2459,142 @@ impl<'a> Builder<'a> {
         });
         self.ctx.handler = Some(id);
         self.ctx.in_try = None;
+    }
+
+    /// What the first statement of a trivial block does.
+    fn first_statement_kind(&self, body: Node<'a>) -> Option<TrivialBody> {
+        let g = self.g;
+        let mut cursor = body.walk();
+        let first = body
+            .named_children(&mut cursor)
+            .find(|c| c.kind_id() != g.comment)?;
+        let kind = first.kind_id();
+        Some(if kind == g.continue_statement {
+            TrivialBody::Continue
+        } else if kind == g.return_statement {
+            TrivialBody::Return
+        } else {
+            TrivialBody::Pass
+        })
+    }
+
+    /// An explaining comment among `node`'s children on a line below `line` (a trailing
+    /// comment on the `except` line is more often a tool's directive than a reason).
+    fn has_explanation_below(&self, node: Node<'a>, line: usize) -> bool {
+        let mut cursor = node.walk();
+        node.children(&mut cursor).any(|c| {
+            c.kind_id() == self.g.comment
+                && c.start_position().row > line
+                && explains(self.text_of(c))
+        })
+    }
+
+    /// The statement after `statement` in its block, comments skipped; for the last
+    /// statement of an `if`/`else` branch, the statement after that `if`.
+    fn statement_after(&self, statement: Node<'a>) -> Option<Node<'a>> {
+        let g = self.g;
+        let mut next = statement.next_named_sibling();
+        while let Some(n) = next
+            && n.kind_id() == g.comment
+        {
+            next = n.next_named_sibling();
+        }
+        if next.is_some() {
+            return next;
+        }
+        let block = statement.parent().filter(|p| p.kind_id() == g.block)?;
+        let mut owner = block.parent()?;
+        // `else:` / `elif` branches sit in a clause of the `if` statement.
+        if owner.kind_id() != g.if_statement {
+            owner = owner.parent().filter(|p| p.kind_id() == g.if_statement)?;
+        }
+        self.statement_after(owner)
+    }
+
+    /// `Builder::fallback_read_after` for the `try` statement `try_statement`.
+    fn fallback_read_after(&self, try_statement: Node<'a>) -> bool {
+        let g = self.g;
+        let Some(body) = try_statement.child_by_field_id(g.f_body) else {
+            return false;
+        };
+        let mut cursor = body.walk();
+        let bound: Vec<&str> = body
+            .named_children(&mut cursor)
+            .filter(|s| s.kind_id() == g.expression_statement)
+            .filter_map(|s| s.named_child(0))
+            .filter(|a| a.kind_id() == g.assignment)
+            .filter_map(|a| a.child_by_field_id(g.f_left))
+            .filter(|left| left.kind_id() == g.identifier)
+            .map(|left| self.text_of(left))
+            .collect();
+        if bound.is_empty() {
+            return false;
+        }
+        let Some(next) = self.statement_after(try_statement) else {
+            return false;
+        };
+        // A compound statement is read at its header: `if lang:`, `while x:`, `for a in x:`.
+        let read = next
+            .child_by_field_id(g.f_condition)
+            .or_else(|| {
+                (next.kind_id() == g.for_statement)
+                    .then(|| next.child_by_field_id(g.f_right))
+                    .flatten()
+            })
+            .unwrap_or(next);
+        if read.kind_id() == g.block {
+            return false;
+        }
+        let mut stack = vec![read];
+        let mut seen = 0;
+        while let Some(n) = stack.pop() {
+            seen += 1;
+            if seen > 2_000 {
+                return false;
+            }
+            if n.kind_id() == g.identifier && bound.contains(&self.text_of(n)) {
+                return true;
+            }
+            // Only the header of a compound statement, not its body.
+            let mut cursor = n.walk();
+            stack.extend(
+                n.named_children(&mut cursor)
+                    .filter(|c| c.kind_id() != g.block),
+            );
+        }
+        false
+    }
+
+    /// `Builder::try_ends_function` for the `try` statement `try_statement`.
+    fn ends_function(&self, try_statement: Node<'a>) -> bool {
+        let g = self.g;
+        let in_function_body = try_statement
+            .parent()
+            .filter(|b| b.kind_id() == g.block)
+            .and_then(|b| b.parent())
+            .is_some_and(|f| f.kind_id() == g.function_definition);
+        if !in_function_body {
+            return false;
+        }
+        let mut next = try_statement.next_named_sibling();
+        while let Some(statement) = next {
+            let kind = statement.kind_id();
+            if kind != g.comment {
+                if kind != g.return_statement {
+                    return false;
+                }
+                let mut stack = vec![statement];
+                while let Some(n) = stack.pop() {
+                    if n.kind_id() == g.await_ || n.kind_id() == g.call {
+                        return false;
+                    }
+                    let mut cursor = n.walk();
+                    stack.extend(n.named_children(&mut cursor));
+                }
+            }
+            next = statement.next_named_sibling();
+        }
+        true
     }
 
     /// A block made only of `pass`, `...`, `continue` and bare `return` statements (and,
@@ -2222,11 +2665,110 @@ impl<'a> Builder<'a> {
             } else {
                 Some(parameter)
             };
-            if let Some(pattern) = pattern {
-                self.bind_pattern_unknown(pattern, scope, position);
+            let Some(pattern) = pattern else {
+                continue;
+            };
+            // `client: httpx.Client` (or `Client | None`, `Optional[Client]`): the name
+            // holds an instance of that type. The annotation is evaluated around the
+            // function, where the walk still is.
+            let instance = if pattern.kind_id() == g.identifier {
+                parameter
+                    .child_by_field_id(g.f_type)
+                    .and_then(|annotation| self.annotation_reference(annotation, position))
+            } else {
+                None
+            };
+            match instance {
+                Some(reference) => {
+                    let name = self.text_of(pattern);
+                    self.bind(scope, name, position, BindingValue::Instance(reference));
+                }
+                None => self.bind_pattern_unknown(pattern, scope, position),
             }
         }
         self.recycle(children);
+    }
+
+    /// The type an annotation names, as a reference to resolve: `Path`, `httpx.Client`,
+    /// and the one type of an optional (`Client | None`, `Optional[Client]`,
+    /// `Union[Client, None]`, `Annotated[Client, ...]`). `None` for anything else (unions
+    /// of several types, string annotations, generics of other kinds).
+    fn annotation_reference(&mut self, annotation: Node<'a>, position: usize) -> Option<RefId> {
+        let g = self.g;
+        let mut node = annotation;
+        // Each step goes one level into the annotation, so the loop ends.
+        loop {
+            let kind = node.kind_id();
+            if kind == g.type_ || kind == g.type_parameter && node.named_child_count() == 1 {
+                node = node.named_child(0)?;
+            } else if kind == g.parenthesized_expression {
+                node = self.unparenthesize(node);
+                if node.kind_id() == g.parenthesized_expression {
+                    return None;
+                }
+            } else if kind == g.identifier || kind == g.attribute {
+                return Some(self.reference(node, position));
+            } else if kind == g.binary_operator || kind == g.union_type {
+                // `X | None`: the side that is not `None`.
+                let (left, right) = if kind == g.binary_operator {
+                    let operator = node.child_by_field_id(g.f_operator)?;
+                    if operator.kind_id() != g.pipe {
+                        return None;
+                    }
+                    (
+                        node.child_by_field_id(g.f_left)?,
+                        node.child_by_field_id(g.f_right)?,
+                    )
+                } else {
+                    (node.named_child(0)?, node.named_child(1)?)
+                };
+                node = match (self.is_none_type(left), self.is_none_type(right)) {
+                    (false, true) => left,
+                    (true, false) => right,
+                    _ => return None,
+                };
+            } else if kind == g.generic_type || kind == g.subscript {
+                // `Optional[X]`, `Union[X, None]`, `Annotated[X, ...]`, `typing.Optional[X]`.
+                let (head, parameters): (Node<'a>, Vec<Node<'a>>) = if kind == g.generic_type {
+                    let parameters = node.named_child(1)?;
+                    (node.named_child(0)?, self.children(parameters, true))
+                } else {
+                    let field = std::num::NonZeroU16::new(g.f_subscript)?;
+                    let mut cursor = node.walk();
+                    let types = node.children_by_field_id(field, &mut cursor);
+                    (node.child_by_field_id(g.f_value)?, types.collect())
+                };
+                let head = self.text_of(head);
+                let head = head.rsplit('.').next().unwrap_or(head);
+                let types: Vec<Node<'a>> = match head {
+                    "Optional" => parameters,
+                    "Annotated" => parameters.into_iter().take(1).collect(),
+                    "Union" => parameters
+                        .into_iter()
+                        .filter(|t| !self.is_none_type(*t))
+                        .collect(),
+                    _ => return None,
+                };
+                let [only] = types.as_slice() else {
+                    return None;
+                };
+                node = *only;
+            } else {
+                return None;
+            }
+        }
+    }
+
+    /// `None` written as a type (`X | None`, `Union[X, None]`).
+    fn is_none_type(&self, node: Node<'a>) -> bool {
+        let mut node = node;
+        while node.kind_id() == self.g.type_ && node.named_child_count() == 1 {
+            match node.named_child(0) {
+                Some(inner) => node = inner,
+                None => break,
+            }
+        }
+        node.kind_id() == self.g.none
     }
 
     fn enter_class(&mut self, node: Node<'a>, depth: u32) {
@@ -2348,6 +2890,58 @@ impl<'a> Builder<'a> {
         };
         self.recycle(children);
         is_main
+    }
+
+    /// Each `==`/`!=` of a chain (`a == b != "c"`) between a string literal and something
+    /// with a name.
+    fn record_comparisons(&mut self, node: Node<'a>) {
+        let g = self.g;
+        let children = self.children(node, false);
+        for window in children.windows(3) {
+            let [left, operator, right] = *window else {
+                continue;
+            };
+            let operator = operator.kind_id();
+            if operator != g.equals_operator && operator != g.not_equals_operator {
+                continue;
+            }
+            let (named, literal) = if self.unparenthesize(right).kind_id() == g.string {
+                (left, right)
+            } else {
+                (right, left)
+            };
+            let Literal::Str(value) = self.literal(literal, 0) else {
+                continue;
+            };
+            let named = self.unparenthesize(named);
+            let kind = named.kind_id();
+            let name = if kind == g.identifier {
+                Some(self.text_of(named).to_owned())
+            } else if kind == g.attribute {
+                named
+                    .child_by_field_id(g.f_attribute)
+                    .map(|a| self.text_of(a).to_owned())
+            } else if kind == g.subscript {
+                match named.child_by_field_id(g.f_subscript) {
+                    Some(key) if key.kind_id() == g.string => {
+                        self.literal(key, 0).as_str().map(str::to_owned)
+                    }
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some(name) = name {
+                self.comparisons.push(Comparison {
+                    name,
+                    name_span: Span::new(named.start_byte(), named.end_byte()),
+                    value,
+                    value_span: Span::new(literal.start_byte(), literal.end_byte()),
+                    function: self.ctx.function,
+                });
+            }
+        }
+        self.recycle(children);
     }
 
     fn record_global(&mut self, node: Node<'a>) {
@@ -2535,6 +3129,10 @@ impl<'a> Builder<'a> {
         {
             self.environ_reads[index].object_qualname = resolver.reference_qualname(reference, 0);
         }
+        for ((call, argument), reference) in std::mem::take(&mut self.argument_names) {
+            self.calls[call].arguments[argument].constant =
+                resolver.constant(reference, &self.assignments);
+        }
         for index in 0..self.handlers.len() {
             let mut next = self.handlers[index].in_loop;
             while let Some(id) = next {
@@ -2575,6 +3173,8 @@ impl<'a> Builder<'a> {
                 entries
             },
             parameter_defaults: self.parameter_defaults,
+            comparisons: self.comparisons,
+            identifiers_in_functions: self.identifiers_in_functions,
             syntax_error: first_syntax_error(tree),
             calls_by_qualname,
         }
@@ -2761,6 +3361,41 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
     }
 
+    /// The literal a bare-name reference stands for: the name's only binding in its scope
+    /// is an assignment of a literal (`ORIGINS = ["*"]`). A name bound more than once
+    /// (branches, loops, `global` writes) could hold either value, so it has none.
+    fn constant(&self, reference: RefId, assignments: &[Assignment]) -> Option<NamedConstant> {
+        let tables = self.tables;
+        let reference = &tables.references[reference as usize];
+        let RefBase::Name(span) = reference.base else {
+            return None;
+        };
+        if reference.attributes_len != 0 {
+            return None;
+        }
+        let name = tables.slice(span);
+        let Lookup::Binding(id) = self.lookup(reference.scope, name, reference.position) else {
+            return None;
+        };
+        let binding = &tables.bindings[id as usize];
+        let BindingValue::Constant(index) = binding.value else {
+            return None;
+        };
+        if tables
+            .bindings_by_name
+            .get(&(binding.scope, name))
+            .is_none_or(|list| list.len() != 1)
+        {
+            return None;
+        }
+        let assignment = &assignments[index];
+        Some(NamedConstant {
+            value: assignment.value.clone(),
+            value_span: assignment.value_span,
+            assignment: index,
+        })
+    }
+
     fn reference_qualname(&mut self, reference: RefId, depth: u32) -> Option<String> {
         if depth > MAX_RESOLVE_DEPTH {
             return None;
@@ -2799,9 +3434,11 @@ impl<'t, 'a> Resolver<'t, 'a> {
         }
         self.binding_memo[binding as usize] = Memo::InProgress;
         let result = match &self.tables.bindings[binding as usize].value {
-            BindingValue::Unknown => None,
+            BindingValue::Unknown | BindingValue::Constant(_) => None,
             BindingValue::Import(qualname) => Some(qualname.clone()),
-            BindingValue::Alias(reference) => self.reference_qualname(*reference, depth + 1),
+            BindingValue::Alias(reference) | BindingValue::Instance(reference) => {
+                self.reference_qualname(*reference, depth + 1)
+            }
             BindingValue::CallResult(node) => match self.tables.call_by_node.get(node) {
                 Some(&call) => self.call_qualname(call, depth + 1),
                 None => None,
@@ -3761,11 +4398,9 @@ if __name__ == \"__main__\":
         assert_eq!(count.value, Literal::Int(1));
         assert_eq!(find("a").value, Literal::Str("same".into()));
         assert_eq!(slice(text, find("b").span), "a = b = \"same\"");
-        assert!(
-            m.assignments
-                .iter()
-                .all(|a| slice(text, a.target_span) != "first")
-        );
+        // A tuple target with a tuple value of the same length: one record per element.
+        assert_eq!(find("first").value, Literal::Int(1));
+        assert_eq!(find("second").value, Literal::Int(2));
         let secret = find("SECRET");
         assert_eq!(secret.value, Literal::Other);
         let call = m.call(secret.value_call.unwrap());
@@ -3781,6 +4416,132 @@ if __name__ == \"__main__\":
         assert_eq!(find("local").value, Literal::None);
         assert!(find("PORT").in_main_guard);
         assert!(!debug.in_main_guard);
+    }
+
+    #[test]
+    fn annotations_bind_instances() {
+        let text = "\
+import httpx
+from pathlib import Path
+from typing import Optional, Union
+async def f(a: httpx.Client, b: httpx.Client | None, c: Optional[Path], d: Union[None, Path] = None, e: int | str = 1, *rest: Path):
+    a.get(u)
+    b.get(u)
+    c.exists()
+    d.exists()
+    e.bit_length()
+    rest.count()
+    local: httpx.Client = ...
+    local.post(u)
+    built: httpx.Client = make()
+    built.close()
+";
+        let m = model(text);
+        for (callee, expected) in [
+            ("a.get", Some("httpx.Client.get")),
+            ("b.get", Some("httpx.Client.get")),
+            ("c.exists", Some("pathlib.Path.exists")),
+            ("d.exists", Some("pathlib.Path.exists")),
+            ("e.bit_length", None),
+            ("rest.count", None),
+            ("local.post", Some("httpx.Client.post")),
+            ("built.close", Some("httpx.Client.close")),
+        ] {
+            assert_eq!(qualname_of(&m, callee).as_deref(), expected, "{callee}");
+        }
+    }
+
+    #[test]
+    fn tuples_paths_and_constants() {
+        let text = "\
+from pathlib import Path
+ORIGINS = [\"*\"]
+TWICE = 1
+TWICE = 2
+def f(base: Path):
+    p1, (p2, p3) = Path(\"a\"), (Path(\"b\"), g())
+    p1.open()
+    p2.open()
+    p3.open()
+    (base / \"x\" / \"y\").read_text()
+    joined = base / \"z\"
+    joined.exists()
+    secret = \"s3cr3t\"
+    use(ORIGINS, TWICE, secret, key=secret, other=unknown)
+";
+        let m = model(text);
+        assert_eq!(
+            qualname_of(&m, "p1.open").as_deref(),
+            Some("pathlib.Path.open")
+        );
+        assert_eq!(
+            qualname_of(&m, "p2.open").as_deref(),
+            Some("pathlib.Path.open")
+        );
+        assert_eq!(qualname_of(&m, "p3.open").as_deref(), None);
+        assert_eq!(
+            qualname_of(&m, "(base / \"x\" / \"y\").read_text").as_deref(),
+            Some("pathlib.Path.read_text")
+        );
+        assert_eq!(
+            qualname_of(&m, "joined.exists").as_deref(),
+            Some("pathlib.Path.exists")
+        );
+        let call = nth_call(&m, "use", 0);
+        let constant = |i: usize| call.arguments[i].constant.as_ref().map(|c| &c.value);
+        assert_eq!(
+            constant(0),
+            Some(&Literal::List(vec![Literal::Str("*".into())]))
+        );
+        assert_eq!(
+            slice(
+                text,
+                call.arguments[0].constant.as_ref().unwrap().value_span
+            ),
+            "[\"*\"]"
+        );
+        // Bound twice: either value.
+        assert_eq!(constant(1), None);
+        assert_eq!(constant(2), Some(&Literal::Str("s3cr3t".into())));
+        assert_eq!(constant(3), Some(&Literal::Str("s3cr3t".into())));
+        assert_eq!(constant(4), None);
+    }
+
+    #[test]
+    fn comparisons_with_string_literals() {
+        let text = "\
+def f(password, obj, headers):
+    if password == \"root\" or \"tok\" != obj.token or headers[\"X-Key\"] == 'k':
+        pass
+    if a == b == \"c\" and n == 3 and password is \"x\":
+        pass
+";
+        let m = model(text);
+        let seen: Vec<(&str, &str, &str)> = m
+            .comparisons
+            .iter()
+            .map(|c| (c.name.as_str(), c.value.as_str(), slice(text, c.value_span)))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("password", "root", "\"root\""),
+                ("token", "tok", "\"tok\""),
+                ("X-Key", "k", "'k'"),
+                ("b", "c", "\"c\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn identifiers_mentioned_in_functions() {
+        let text = "def f():\n    task = spawn()\n    other = 1\n    return other.task\n";
+        let m = model(text);
+        let after = text.find("other = 1").unwrap();
+        let end = text.len();
+        assert!(m.mentions(text, "other", Span::new(after, end)));
+        assert!(m.mentions(text, "task", Span::new(after, end)));
+        assert!(!m.mentions(text, "spawn", Span::new(after, end)));
     }
 
     #[test]

@@ -409,6 +409,17 @@ fn definitions() -> Vec<RuleDef> {
             region: python::secret_with_literal_fallback::REGION
         ),
         rule!(
+            "python/PY094-cors-wildcard-origin.md",
+            python::cors_wildcard_origin::TRIGGERS,
+            Check::Python(python::cors_wildcard_origin::check)
+        ),
+        rule!(
+            "python/PY095-hardcoded-credential-argument.md",
+            python::hardcoded_credential_argument::TRIGGERS,
+            Check::Python(python::hardcoded_credential_argument::check),
+            region: python::hardcoded_credential_argument::TRIGGERS
+        ),
+        rule!(
             "python/PY100-irreversible-migration.md",
             python::irreversible_migration::TRIGGERS,
             Check::Python(python::irreversible_migration::check),

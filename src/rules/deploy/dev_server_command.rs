@@ -32,7 +32,8 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
         }
     }
     for var in &spec.env {
-        let Some(value) = &var.value else {
+        // (A `${DEBUG:-1}` default is not judged here: only literal settings are.)
+        let Some(value) = var.value.as_ref().filter(|_| !var.from_reference) else {
             continue;
         };
         if let Some(what) = debug_env(&var.name.value, &value.value) {

@@ -24,15 +24,15 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
         };
         let name = &var.name.value;
         if is_literal_secret(name, &value.value) {
-            out.report(
-                value.span,
-                format!(
-                    "`{name}` of {} is set to a literal secret in the file",
-                    spec.describe()
-                ),
-            )
-            .help(help)
-            .secret(value.span);
+            // `${DB_PASSWORD:-s3cret}`: the model's value is the default written here.
+            let how = if var.from_reference {
+                "falls back to a literal secret written in the file when its variable is unset"
+            } else {
+                "is set to a literal secret in the file"
+            };
+            out.report(value.span, format!("`{name}` of {} {how}", spec.describe()))
+                .help(help)
+                .secret(value.span);
         }
     }
 }

@@ -17,6 +17,7 @@ pub const TRIGGERS: Gate = Gate::All(&[
     &["redis", "psycopg", "pika"],
     &[
         "Redis",
+        "ConnectionPool",
         "from_url",
         "connect",
         "ConnectionParameters",

@@ -1,28 +1,59 @@
-//! PY020 dev-server-call: a development server started in code: Flask's `app.run()` run
-//! at import time (outside `if __name__ == "__main__":` and outside any function),
+//! PY020 dev-server-call: a development server started in code: Flask's (or Quart's)
+//! `app.run()` run at import time (outside `if __name__ == "__main__":` and outside any
+//! function),
 //! `uvicorn.run(..., reload=True)`, and werkzeug's `run_simple` with the reloader or
 //! debugger on.
 
-use super::PythonFile;
+use super::{PythonFile, last_segment};
 use crate::diagnostic::Emitter;
-use crate::model::python::Literal;
+use crate::model::python::{AssignTarget, Call, Literal, Module};
 
-pub const TRIGGERS: &[&str] = &["flask", "uvicorn", "run_simple"];
+pub const TRIGGERS: &[&str] = &["flask", "Flask", "quart", "Quart", "uvicorn", "run_simple"];
 
-const FLASK_RUN: &[&str] = &["flask.Flask.run", "flask.app.Flask.run"];
 const RUN_SIMPLE: &[&str] = &["werkzeug.serving.run_simple", "werkzeug.run_simple"];
+
+/// The names of the application classes whose `run()` is a development server, however
+/// they are imported (`flask.Flask`, `flask.app.Flask`, a re-export `myproject.Flask`).
+const APP_CLASSES: &[&str] = &["Flask", "Quart"];
+
+/// Whether `call` runs a Flask or Quart development server: `run()` on an instance of
+/// the class, or on a module-level `app`/`application` built by a factory
+/// (`app = create_app()`) in a module that imports Flask or Quart.
+fn is_app_run(module: &Module, call: &Call) -> bool {
+    let Some(receiver) = call.callee_text.strip_suffix(".run") else {
+        return false;
+    };
+    if let Some(class) = call
+        .qualname
+        .as_deref()
+        .and_then(|q| q.strip_suffix(".run"))
+    {
+        if APP_CLASSES.contains(&last_segment(class)) {
+            return true;
+        }
+    }
+    let factory_app = module.assignments.iter().any(|a| {
+        a.function.is_none()
+            && !a.in_class
+            && a.value_call.is_some()
+            && matches!(&a.target, AssignTarget::Name(n) if n == receiver)
+    });
+    matches!(receiver, "app" | "application")
+        && factory_app
+        && (module.imports_module("flask") || module.imports_module("quart"))
+}
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let module = file.module;
-    for qualname in FLASK_RUN {
-        for call in module.calls_to(qualname) {
-            if call.in_main_guard || call.function.is_some() || call.in_class {
-                continue;
-            }
+    for call in module.calls() {
+        if call.in_main_guard || call.function.is_some() || call.in_class {
+            continue;
+        }
+        if is_app_run(module, call) {
             out.report(
                 call.callee_span,
                 format!(
-                    "`{}()` starts Flask's development server whenever this module is imported",
+                    "`{}()` starts a development server whenever this module is imported",
                     call.callee_text
                 ),
             )

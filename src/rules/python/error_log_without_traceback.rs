@@ -18,8 +18,10 @@ pub const REGION: Gate = Gate::Regex {
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let module = file.module;
     for (index, handler) in module.handlers.iter().enumerate() {
-        // Logged and re-raised: the traceback surfaces where the error is handled.
-        if handler.body_reraises {
+        // Logged and re-raised: the traceback surfaces where the error is handled. A
+        // specific exception (`except Group.DoesNotExist:`) is an expected case whose
+        // message says what happened; only a broad clause hides an unexpected error.
+        if handler.body_reraises || handler.broad().is_none() {
             continue;
         }
         for &id in &handler.body_calls {

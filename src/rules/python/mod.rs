@@ -24,6 +24,8 @@ macro_rules! secret_words {
 pub mod asgi_debug;
 pub mod blocking_call_in_async;
 pub mod client_without_timeout;
+pub mod cors;
+pub mod cors_wildcard_origin;
 pub mod cors_wildcard_with_credentials;
 pub mod dangling_task;
 pub mod dev_server_call;
@@ -32,6 +34,7 @@ pub mod django_debug;
 pub mod env_read_in_handler;
 pub mod error_log_without_traceback;
 pub mod flask_debug;
+pub mod hardcoded_credential_argument;
 pub mod http_call_without_timeout;
 pub mod irreversible_migration;
 pub mod pool_per_request;

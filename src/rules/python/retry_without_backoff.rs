@@ -92,6 +92,10 @@ fn catches_transient(types: Option<&Vec<String>>) -> bool {
     }
 }
 
+/// Whether a call in the loop waits between rounds: a waiting word in its name, or a
+/// `timeout=` that bounds a wait (`queue.get(timeout=1)`, `event.wait(timeout=5)`). The
+/// `timeout=` of an outbound request (PY001's table) bounds the attempt itself: a refused
+/// connection fails at once, and the loop goes round again at once.
 fn waits(call: &Call) -> bool {
     let last = call
         .callee_text
@@ -99,7 +103,13 @@ fn waits(call: &Call) -> bool {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    WAITING_WORDS.iter().any(|word| last.contains(word)) || call.keyword("timeout").is_some()
+    let is_request = call.qualname.as_deref().is_some_and(|q| {
+        super::http_call_without_timeout::table()
+            .iter()
+            .any(|entry| entry.names.iter().any(|n| n == q))
+    });
+    WAITING_WORDS.iter().any(|word| last.contains(word))
+        || (call.keyword("timeout").is_some() && !is_request)
 }
 
 /// A loop that means to go round again: `while True:`, `for _ in range(<int>)`,

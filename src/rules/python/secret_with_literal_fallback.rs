@@ -7,7 +7,7 @@ use super::{PythonFile, env_default, env_key, is_dev_named};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::{AssignTarget, Literal};
-use crate::rules::secrets::secret_names::is_secret_name;
+use crate::rules::secrets::secret_names::{is_secret_name, is_setting};
 
 /// An environment read, and a secret-looking word somewhere in the file.
 pub const TRIGGERS: Gate = Gate::Regex {
@@ -34,7 +34,10 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         let Literal::Str(value) = &default.value else {
             continue;
         };
-        if value.trim().is_empty() {
+        // A setting, not a secret: a boolean, a number, a duration, a rate, algorithm
+        // names. (A placeholder word is still a published secret when the variable is
+        // missing: `"changeme"` is reported.)
+        if value.trim().is_empty() || is_setting(value) {
             continue;
         }
         let key = env_key(call).filter(|k| is_secret_name(k));

@@ -70,6 +70,12 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         if awaits_own_cancel(module, handler) {
             continue;
         }
+        // The last thing the coroutine does, with a comment saying why (a client that
+        // disconnected mid-send): once the clause is done the function returns, so the
+        // cancellation still ends the task.
+        if handler.try_ends_function && handler.explained {
+            continue;
+        }
         out.report(
             handler.keyword_span,
             format!("this clause catches {what} and never re-raises it, so the task cannot be cancelled"),

@@ -1,31 +1,161 @@
-//! PY080 tls-verify-disabled: TLS certificate or host name verification turned off:
+//! PY080 tls-verify-disabled: TLS certificate or host name verification turned off, in the
+//! spellings of the common clients (see the rule doc):
 //! `verify=False` on requests/httpx, `ssl=False` on aiohttp, `ssl.CERT_NONE`,
 //! `ssl._create_unverified_context()`, `check_hostname = False` on an SSL context.
 
-use super::PythonFile;
+use super::{PythonFile, last_segment};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
-use crate::model::python::{AssignTarget, Assignment, Literal};
+use crate::model::python::{Argument, AssignTarget, Assignment, Call, Literal};
+use crate::source::Span;
 
 pub const TRIGGERS: Gate = Gate::Either(&[
-    Gate::Any(&["CERT_NONE", "check_hostname", "_create_unverified_context"]),
-    // Every keyword of `VERIFY_KEYWORDS` set to `False`.
+    Gate::Any(&[
+        "CERT_NONE",
+        "check_hostname",
+        "_create_unverified_context",
+        "wrap_socket",
+        "VERIFY_NONE",
+        "tlsInsecure",
+        "tlsAllowInvalid",
+        "AutoAddPolicy",
+        "WarningPolicy",
+    ]),
+    // A verification keyword (or attribute) set to `False`, directly or through a name:
+    // `verify=False`, `verify_ssl = False`, `ssl=VERIFY`.
     Gate::Regex {
-        literals: &["verify", "ssl"],
-        pattern: r"\b(?:verify|verify_ssl|ssl)\s*=\s*False",
+        literals: &["verify", "ssl", "validate_cert", "assert_hostname"],
+        pattern: r"\b(?:verify|verify_ssl|ssl_verify|verify_certs|verify_tls|tls_verify|validate_certs?|assert_hostname|ssl)\s*=\s*(?:False|[A-Za-z_]\w*\s*[,)\n])",
     },
 ]);
 
 const UNVERIFIED_CONTEXT: &str = "ssl._create_unverified_context";
 const CERT_NONE: &[&str] = &["ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"];
+const OPENSSL_VERIFY_NONE: &[&str] = &["OpenSSL.SSL.VERIFY_NONE"];
 
-/// Library prefixes and the keyword whose `False` disables verification.
-const VERIFY_KEYWORDS: &[(&str, &str)] = &[
-    ("requests.", "verify"),
-    ("httpx.", "verify"),
-    ("aiohttp.", "ssl"),
-    ("aiohttp.", "verify_ssl"),
+/// Keywords that name TLS verification whatever the library, and the value that turns it
+/// off: `verify_ssl=False` (aiohttp, kubernetes), `verify_certs=False` (elasticsearch),
+/// `validate_cert=False` (tornado), `assert_hostname=False` (urllib3),
+/// `tlsAllowInvalidCertificates=True` (pymongo).
+const VERIFICATION_KEYWORDS: &[(&str, bool)] = &[
+    ("verify_ssl", false),
+    ("ssl_verify", false),
+    ("verify_certs", false),
+    ("verify_tls", false),
+    ("tls_verify", false),
+    ("validate_cert", false),
+    ("validate_certs", false),
+    ("assert_hostname", false),
+    ("check_hostname", false),
+    ("tlsAllowInvalidCertificates", true),
+    ("tlsAllowInvalidHostnames", true),
+    ("tlsInsecure", true),
 ];
+
+/// Libraries whose `verify=False` is TLS verification (PyJWT's is signature verification,
+/// and in numeric libraries it is something else again).
+const VERIFY_LIBRARIES: &[&str] = &[
+    "requests.",
+    "httpx.",
+    "boto3.",
+    "botocore.",
+    "aiobotocore.",
+    "hvac.",
+    "zeep.",
+    "gitlab.",
+    "jenkins.",
+    "jira.",
+    "openai.",
+    "anthropic.",
+    "elasticsearch.",
+    "opensearchpy.",
+    "docker.",
+    "pip.",
+    "urllib3.",
+];
+
+/// Calls whose `verify=False` (or aiohttp's `ssl=False`) is an HTTP request's whatever the
+/// receiver: `self.session.get(url, verify=False)`.
+const HTTP_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "request",
+    "send",
+    "stream",
+    "fetch",
+    "urlopen",
+    "ws_connect",
+    "Session",
+    "Client",
+    "AsyncClient",
+    "TCPConnector",
+];
+
+/// `cert_reqs=` (ssl, urllib3), `ssl_cert_reqs=` (redis, pymongo): `ssl.CERT_NONE` or its
+/// string spellings.
+const CERT_REQS_KEYS: &[&str] = &["cert_reqs", "ssl_cert_reqs"];
+
+/// An argument's value: the literal written there, or the one its name is bound to.
+fn value(argument: &Argument) -> &Literal {
+    argument
+        .constant
+        .as_ref()
+        .map_or(&argument.value, |c| &c.value)
+}
+
+/// Whether a value (written as `span`) is `CERT_NONE`: `ssl.CERT_NONE` however imported, or
+/// the strings urllib3 and redis take (`"CERT_NONE"`, `"none"`).
+fn is_cert_none(file: &PythonFile, literal: &Literal, span: Span) -> bool {
+    match literal {
+        Literal::Str(s) => matches!(s.to_ascii_uppercase().as_str(), "CERT_NONE" | "NONE"),
+        Literal::Other => file
+            .dotted_qualname(span)
+            .is_some_and(|q| CERT_NONE.contains(&q.as_str())),
+        _ => false,
+    }
+}
+
+/// Why a keyword argument of `call` turns verification off, if it does.
+fn disabling_keyword(file: &PythonFile, call: &Call, argument: &Argument) -> Option<String> {
+    let keyword = argument.keyword.as_deref()?;
+    let qualname = call.qualname.as_deref().unwrap_or("");
+    let method = last_segment(&call.callee_text);
+    let http_call = HTTP_METHODS.contains(&method);
+    let literal = value(argument);
+    let off = |disabling: bool| *literal == Literal::Bool(disabling);
+    let disables = match keyword {
+        "verify" => {
+            off(false)
+                && !qualname.starts_with("jwt.")
+                && (VERIFY_LIBRARIES.iter().any(|l| qualname.starts_with(l))
+                    || http_call
+                    || qualname.starts_with("aiohttp."))
+        }
+        // aiohttp's `ssl=False`; elsewhere (asyncpg, redis, smtplib) it means plain text.
+        "ssl" => {
+            off(false)
+                && (qualname.starts_with("aiohttp.")
+                    || (call.qualname.is_none()
+                        && http_call
+                        && file.module.imports_module("aiohttp")))
+        }
+        _ => VERIFICATION_KEYWORDS
+            .iter()
+            .any(|(k, disabling)| *k == keyword && off(*disabling)),
+    };
+    disables.then(|| {
+        let shown = file.text(argument.value_span);
+        format!(
+            "`{keyword}={shown}` turns off TLS certificate verification for `{}`",
+            call.callee_text
+        )
+    })
+}
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let module = file.module;
@@ -39,43 +169,90 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             .help("use `ssl.create_default_context()` (with `cafile=` for a private CA)");
             continue;
         }
-        for (prefix, keyword) in VERIFY_KEYWORDS {
-            if !qualname.starts_with(prefix) {
-                continue;
-            }
-            if let Some(arg) = call
-                .keyword(keyword)
-                .filter(|a| a.value == Literal::Bool(false))
-            {
-                out.report(
-                    arg.span,
-                    format!(
-                        "`{keyword}=False` turns off TLS certificate verification for `{}`",
-                        call.callee_text
-                    ),
-                )
-                .help("keep verification on; point it at a CA bundle (`verify=\"/path/ca.pem\"`) for private certificates");
+        for argument in &call.arguments {
+            if let Some(message) = disabling_keyword(file, call, argument) {
+                out.report(argument.span, message)
+                    .help("keep verification on; point it at a CA bundle (`verify=\"/path/ca.pem\"`) for private certificates");
             }
         }
         // `cert_reqs=CERT_NONE` on a client: on a server (`server_side=True`) it only means
-        // that clients need no certificate.
+        // that clients need no certificate. `ssl.wrap_socket` without it is the same.
         let server_side = call
             .keyword("server_side")
             .is_some_and(|a| a.value == Literal::Bool(true));
-        if let Some(arg) = call.keyword("cert_reqs").filter(|_| !server_side) {
-            let cert_none = match &arg.value {
-                Literal::Str(s) => matches!(s.as_str(), "CERT_NONE" | "NONE"),
-                Literal::Other => file
-                    .dotted_qualname(arg.value_span)
-                    .is_some_and(|q| CERT_NONE.contains(&q.as_str())),
-                _ => false,
+        if server_side {
+            continue;
+        }
+        let cert_reqs = CERT_REQS_KEYS.iter().find_map(|k| call.keyword(k));
+        if let Some(arg) = cert_reqs {
+            let (literal, span) = match &arg.constant {
+                Some(constant) => (&constant.value, constant.value_span),
+                None => (&arg.value, arg.value_span),
             };
-            if cert_none {
+            if is_cert_none(file, literal, span) {
                 out.report(arg.span, "`CERT_NONE` accepts any certificate")
                     .help(
                         "use `ssl.CERT_REQUIRED` (the default of `ssl.create_default_context()`)",
                     );
             }
+        } else if qualname == "ssl.wrap_socket" && !call.has_star_kwargs {
+            out.report(
+                call.callee_span,
+                "`ssl.wrap_socket()` without `cert_reqs=` verifies no certificate (its default is `CERT_NONE`)",
+            )
+            .help("use `ssl.create_default_context().wrap_socket(sock, server_hostname=...)`");
+        }
+        // paramiko: a missing host key policy that accepts any server key, the SSH
+        // counterpart of `CERT_NONE` (`AutoAddPolicy`, `WarningPolicy`, class or instance).
+        if last_segment(&call.callee_text) == "set_missing_host_key_policy"
+            && let Some(policy) = call.positional(0).or_else(|| call.keyword("policy"))
+        {
+            let written = file.text(policy.value_span);
+            let written = written.strip_suffix("()").unwrap_or(written);
+            if file
+                .dotted_qualname(Span::new(
+                    policy.value_span.start,
+                    policy.value_span.start + written.len(),
+                ))
+                .is_some_and(|q| {
+                    q.starts_with("paramiko.")
+                        && matches!(last_segment(&q), "AutoAddPolicy" | "WarningPolicy")
+                })
+            {
+                out.report(
+                    policy.span,
+                    format!("`{written}` accepts any SSH host key: the server is never verified"),
+                )
+                .help(
+                    "load known hosts (`client.load_system_host_keys()`) and keep `RejectPolicy`",
+                );
+            }
+        }
+        // pyOpenSSL: `context.set_verify(SSL.VERIFY_NONE, ...)`.
+        if last_segment(&call.callee_text) == "set_verify"
+            && call
+                .positional(0)
+                .and_then(|a| file.dotted_qualname(a.value_span))
+                .is_some_and(|q| OPENSSL_VERIFY_NONE.contains(&q.as_str()))
+        {
+            out.report(
+                call.span,
+                "`set_verify(VERIFY_NONE)` accepts any certificate",
+            )
+            .help("use `SSL.VERIFY_PEER` and load the CA certificates");
+        }
+    }
+    // `{"cert_reqs": ssl.CERT_NONE}` option dicts (websocket-client's `sslopt`, tornado's
+    // `ssl_options`, SQLAlchemy `connect_args`).
+    for entry in &module.dict_entries {
+        if CERT_REQS_KEYS.contains(&entry.key.as_str())
+            && is_cert_none(file, &entry.value, entry.value_span)
+        {
+            out.report(
+                Span::new(entry.key_span.start, entry.value_span.end),
+                "`CERT_NONE` accepts any certificate",
+            )
+            .help("use `ssl.CERT_REQUIRED`");
         }
     }
     for assignment in &module.assignments {
@@ -106,15 +283,24 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             continue;
         }
         if let AssignTarget::Attribute {
-            object_qualname: Some(q),
+            object_qualname,
+            object_text,
             attr,
-            ..
         } = &assignment.target
         {
+            let q = object_qualname.as_deref().unwrap_or("");
+            let receiver = last_segment(object_text).to_ascii_lowercase();
             let ssl_context = q.starts_with("ssl.") && attr == "check_hostname";
-            let session =
-                (q.starts_with("requests.") || q.starts_with("httpx.")) && attr == "verify";
-            if ssl_context || session {
+            // `session.verify = False` on a requests/httpx session, or on anything named
+            // like one (`self.session`, `api_client`).
+            let session = attr == "verify"
+                && (q.starts_with("requests.")
+                    || q.starts_with("httpx.")
+                    || (object_qualname.is_none()
+                        && (receiver.contains("session") || receiver.contains("client"))));
+            // `configuration.verify_ssl = False` (kubernetes, OpenAPI-generated clients).
+            let named = attr == "verify_ssl" && object_text != "self";
+            if ssl_context || session || named {
                 out.report(
                     assignment.span,
                     format!("`{attr} = False` turns off TLS verification"),

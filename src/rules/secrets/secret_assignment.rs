@@ -9,7 +9,9 @@
 use crate::diagnostic::{Emitter, redact};
 use crate::gate::Gate;
 use crate::model::named::{Binding, NamedValue};
-use crate::rules::secrets::secret_names::{self, is_literal_secret};
+use crate::rules::secrets::secret_names::{
+    self, is_compared_secret, is_label_constant, is_literal_secret,
+};
 
 /// A name holding a secret word (any case) written as a binding: `NAME=` / `name:` /
 /// `"name":` / `x["NAME"] =` (Python, YAML, `.env`, Rust), a Kubernetes env
@@ -28,12 +30,15 @@ pub const TRIGGERS: Gate = Gate::Regex {
         r"|[sS]sn|SSN|[cC]vv|CVV|[cC]vc|CVC",
         r"|(?:[aA]pi|API|[pP]rivate|PRIVATE|[aA]ccess|ACCESS|[sS]ecret|SECRET|[sS]igning|SIGNING|[eE]ncryption|ENCRYPTION|[mM]aster|MASTER)[_.\-]?(?i:key)",
         r"|(?:[cC]redit|CREDIT)[_.\-]?(?i:card)|(?:[cC]ard|CARD|[aA]ccount|ACCOUNT)[_.\-]?(?i:number))",
-        // (`+=` too: the model reports augmented assignments of literals.)
-        r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*\+?[:=]",
+        // (`+=` too: the model reports augmented assignments of literals; and `==`/`!=`:
+        // it reports comparisons with literals.)
+        r"(?:[_.\-A-Z0-9][\w.\-]*)?[`'\x22]?\]?[ \t]*[+!]?[:=]=?",
         // ...to a quoted value (perhaps parenthesized on the next line), or to an unquoted
         // one with no call on the rest of its line (`token = parser.next_token()` binds no
         // literal; YAML's `password: hunter2` and `.env`'s `PASSWORD=x` do).
         r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(]*$))"#,
+        // A literal compared with a secret-looking name (`"x" == password`).
+        r"|[!=]=[ \t]*[\w.]*(?i:pass|pwd|secret|token|credential|auth|key|ssn|cvv|cvc|card|number)",
         // A Kubernetes env entry's name, and a Dockerfile ENV/ARG in its legacy
         // `ENV KEY value` form (instructions in any case).
         r"|name[`'\x22]?\s*:\s*[`'\x22]?[\w.\-]*(?i:pass|pwd|secret|token|credential|auth|key|ssn|cvv|cvc|card|number)",
@@ -43,9 +48,19 @@ pub const TRIGGERS: Gate = Gate::Regex {
 
 pub fn check(values: &[NamedValue], out: &mut Emitter) {
     for named in values {
-        if !is_literal_secret(&named.name, &named.value) {
+        let secret = match named.binding {
+            Binding::Comparison => is_compared_secret(&named.name, &named.value),
+            Binding::Assignment => {
+                is_literal_secret(&named.name, &named.value)
+                    && !is_label_constant(&named.name, &named.value)
+            }
+            _ => is_literal_secret(&named.name, &named.value),
+        };
+        if !secret {
             continue;
         }
+        // `${DB_PASSWORD:-s3cret}`: what is written down is the default.
+        let (value, value_span) = named.written();
         let help = match named.binding {
             Binding::EnvEntry => {
                 "keep real values out of tracked `.env` files: commit a `.env.example` with placeholders and add `.env` to .gitignore"
@@ -62,21 +77,26 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
             Binding::Assignment
             | Binding::KeywordArgument
             | Binding::DictEntry
-            | Binding::DefaultArgument => {
+            | Binding::DefaultArgument
+            | Binding::Comparison => {
                 "read it from the environment or a secret store (`os.environ[\"...\"]`), not from a literal"
             }
         };
+        let how = if value.len() < named.value.len() {
+            "falls back (when its variable is unset) to"
+        } else {
+            named.binding.describe()
+        };
         out.report(
-            named.value_span,
+            value_span,
             format!(
-                "`{}` {} a literal secret (`{}`)",
+                "`{}` {how} a literal secret (`{}`)",
                 named.name,
-                named.binding.describe(),
-                redact::mask(&named.value)
+                redact::mask(value)
             ),
         )
         .help(help)
-        .secret(named.value_span);
+        .secret(value_span);
     }
 }
 
@@ -96,6 +116,8 @@ mod tests {
                 format!("{name} += \"-v4lue\"\n"),
                 format!("connect({name}=\"v4lue-9\")\n"),
                 format!("{{\"{name}\": \"v4lue-9\"}}\n"),
+                format!("if {name} == \"v4lue-9\":\n"),
+                format!("if \"v4lue-9\" != self.{name}:\n"),
                 format!("{name}: v4lue-9\n"),
                 format!("- name: {name}\n  value: v4lue-9\n"),
             ] {
