@@ -382,13 +382,16 @@ impl Settings {
     /// the rule is silent there (its doc's `contexts:`).
     pub fn severity_for(&self, index: usize, context: Context) -> Option<Severity> {
         let rule = &registry().rules[index].meta;
+        // A level configured for test and example files turns the rule on there too.
+        if let Some(configured) = self.severity_in_tests[index]
+            && context.is_test_like()
+        {
+            return Some(configured);
+        }
         match rule.contexts.level(context) {
             Level::Silent => None,
             Level::Severity => Some(self.severity[index]),
-            Level::At(level) => Some(match self.severity_in_tests[index] {
-                Some(configured) if context.is_test_like() => configured,
-                _ => level,
-            }),
+            Level::At(level) => Some(level),
         }
     }
 

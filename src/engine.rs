@@ -416,7 +416,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         ..Default::default()
     };
     // A rule silent in this file's context is not run on it (nor is the file parsed for it).
-    let reports_here = |rule: usize| registry().rules[rule].meta.contexts.reports_in(context);
+    let reports_here = |rule: usize| settings.severity_for(rule, context).is_some();
 
     if plan.collects_facts() {
         if kind == ArtifactKind::Compose {

@@ -355,7 +355,7 @@ fn no_provider_or_assignment_secret_appears_in_full_in_any_format() {
 }
 
 #[test]
-fn findings_in_test_folders_are_notes_unless_configured() {
+fn provider_keys_in_test_folders_are_silent_unless_configured() {
     let dir = TempDir::new().expect("tempdir");
     write(dir.path(), "app/keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
     write(
@@ -387,10 +387,10 @@ fn findings_in_test_folders_are_notes_unless_configured() {
         [
             ("app/keys.py".to_string(), "error".to_string()),
             ("qa/keys.py".to_string(), "error".to_string()),
-            ("tests/test_keys.py".to_string(), "note".to_string()),
         ]
     );
-    // test-paths replaces the default folders; [severity-in-tests] sets the level there.
+    // test-paths replaces the default folders; [severity-in-tests] turns the rule on
+    // there at its level.
     write(
         dir.path(),
         "prodlint.toml",
