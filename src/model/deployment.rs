@@ -222,12 +222,6 @@ impl Deployment {
                     continue;
                 }
                 let is_automatic = is_override_of(file_name(file.path), file_name(base.path));
-                let services = service_names(file.text);
-                let fragment =
-                    !services.is_empty() && services.iter().all(|s| base_services.contains(s));
-                if !is_automatic && !fragment {
-                    continue;
-                }
                 let parsed = crate::lang::yaml::parse(file.text);
                 let entries = parsed
                     .documents
@@ -237,6 +231,18 @@ impl Deployment {
                     .and_then(Node::as_map)
                     .map(<[_]>::to_vec)
                     .unwrap_or_default();
+                let in_base = |key: &Node| key.as_str().is_some_and(|k| base_services.contains(k));
+                // A fragment adjusts the base's services: all its services are the base's,
+                // or one of them has no image and nothing to build, so it cannot run
+                // without the base (`-f compose.yaml -f compose.observability.yaml`).
+                let fragment = !entries.is_empty()
+                    && (entries.iter().all(|(k, _)| in_base(k))
+                        || entries.iter().any(|(k, body)| {
+                            in_base(k) && body.get("image").is_none() && body.get("build").is_none()
+                        }));
+                if !is_automatic && !fragment {
+                    continue;
+                }
                 let role = match development_signal(&entries) {
                     Some(reason) => LayerRole::Development(reason),
                     None => LayerRole::Layer,
@@ -705,6 +711,11 @@ mod tests {
                 ArtifactKind::Compose,
                 "services:\n  cache:\n    image: redis:7\n",
             ),
+            (
+                "app/compose.observability.yaml",
+                ArtifactKind::Compose,
+                "services:\n  tracing:\n    image: jaeger:2\n  web:\n    depends_on: [tracing]\n",
+            ),
         ]);
         let base_layer = d.compose_layer("app/compose.yaml").unwrap();
         assert_eq!(
@@ -717,6 +728,12 @@ mod tests {
         );
         assert!(d.development_reason("app/compose.dev.yaml").is_some());
         assert!(d.compose_layer("app/compose.extra.yaml").is_none());
+        assert_eq!(
+            d.compose_layer("app/compose.observability.yaml")
+                .unwrap()
+                .stack,
+            ["app/compose.yaml", "app/compose.observability.yaml"]
+        );
     }
 
     #[test]
