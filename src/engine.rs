@@ -1035,15 +1035,11 @@ fn check_compose(
     let named = crate::model::named::from_yaml(&stream, &file.text);
     check_named(&named, active, findings);
     let Some(stack) = compose_stack_view(file, plan) else {
-        let own_services = stream
-            .documents
-            .first()
-            .and_then(|d| d.root.as_ref())
-            .and_then(|r| r.get("services"))
-            .and_then(Node::as_map)
-            .unwrap_or_default();
+        let own_services = crate::model::compose::service_entries(&stream);
         let name = file.path_str();
-        let deployed = declares_deployment(&[file_name_of(&name)], own_services).is_some();
+        let deployed =
+            declares_deployment(&[crate::model::deployment::file_name(&name)], own_services)
+                .is_some();
         mark_deployed(&mut containers, deployed);
         check_containers(file, &containers, &plan.deployment, active, findings, facts);
         return;
@@ -1053,7 +1049,11 @@ fn check_compose(
     let mut merged_findings: Findings = Vec::new();
     let virtual_file = SourceFile::new(&file.path, stack.text.text.clone());
     let mut merged = crate::model::compose::services_of(&stack.services, &virtual_file.text);
-    let names: Vec<&str> = stack.layers.iter().map(|p| file_name_of(p)).collect();
+    let names: Vec<&str> = stack
+        .layers
+        .iter()
+        .map(|p| crate::model::deployment::file_name(p))
+        .collect();
     let deployed = declares_deployment(&names, &stack.services).is_some();
     mark_deployed(&mut merged, deployed);
     mark_deployed(&mut containers, deployed);
@@ -1147,10 +1147,6 @@ fn compose_stack_view(file: &SourceFile, plan: &Plan) -> Option<StackView> {
         services,
         own,
     })
-}
-
-fn file_name_of(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn mark_deployed(services: &mut [ContainerSpec], deployed: bool) {

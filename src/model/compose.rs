@@ -23,13 +23,18 @@ use crate::source::Span;
 /// Every service of the file's first document, in source order. `text` is the file the
 /// stream was parsed from (for exact word spans inside string commands).
 pub fn services(stream: &YamlStream, text: &str) -> Vec<ContainerSpec> {
-    let Some(root) = stream.documents.first().and_then(|d| d.root.as_ref()) else {
-        return Vec::new();
-    };
-    let Some(entries) = root.get("services").and_then(Node::as_map) else {
-        return Vec::new();
-    };
-    services_of(entries, text)
+    services_of(service_entries(stream), text)
+}
+
+/// The `services:` mapping of a compose file's first document (empty when absent).
+pub fn service_entries(stream: &YamlStream) -> &[(Node, Node)] {
+    stream
+        .documents
+        .first()
+        .and_then(|d| d.root.as_ref())
+        .and_then(|r| r.get("services"))
+        .and_then(Node::as_map)
+        .unwrap_or_default()
 }
 
 /// The services of a `services:` mapping (of one file, or of a merged stack whose spans

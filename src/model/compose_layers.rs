@@ -184,21 +184,32 @@ fn merge_at(base: &Node, over: &Node, key: &str) -> Node {
             } else {
                 |n: &Node| n.as_str().map(str::to_string)
             };
-            let mut items: Vec<Node> = base_items
-                .iter()
-                .filter(|b| {
-                    let id = identity(b);
-                    id.is_none() || !over_items.iter().any(|o| identity(o) == id)
-                })
-                .cloned()
-                .collect();
-            items.extend(over_items.iter().cloned());
-            Node {
-                value: NodeValue::Sequence(items),
-                ..base.clone_shallow()
-            }
+            replace_items(base, base_items, over_items, identity)
         }
         _ => over.clone(),
+    }
+}
+
+/// A list merge: the base's items whose identity an override item has are dropped, the
+/// override's items appended. Items without an identity are all kept.
+fn replace_items(
+    base: &Node,
+    base_items: &[Node],
+    over_items: &[Node],
+    identity: impl Fn(&Node) -> Option<String>,
+) -> Node {
+    let mut items: Vec<Node> = base_items
+        .iter()
+        .filter(|b| {
+            let id = identity(b);
+            id.is_none() || !over_items.iter().any(|o| identity(o) == id)
+        })
+        .cloned()
+        .collect();
+    items.extend(over_items.iter().cloned());
+    Node {
+        value: NodeValue::Sequence(items),
+        ..base.clone_shallow()
     }
 }
 
@@ -211,21 +222,9 @@ fn merge_keyed(base: &Node, over: &Node) -> Node {
     }
     match (&base.value, &over.value) {
         (NodeValue::Sequence(base_items), NodeValue::Sequence(over_items)) => {
-            let mut items: Vec<Node> = base_items
-                .iter()
-                .filter(|b| {
-                    let name = name_of_item(b);
-                    !over_items
-                        .iter()
-                        .any(|o| name.is_some() && name_of_item(o) == name)
-                })
-                .cloned()
-                .collect();
-            items.extend(over_items.iter().cloned());
-            Node {
-                value: NodeValue::Sequence(items),
-                ..base.clone_shallow()
-            }
+            replace_items(base, base_items, over_items, |item| {
+                name_of_item(item).map(str::to_string)
+            })
         }
         (NodeValue::Mapping(base_entries), NodeValue::Mapping(over_entries)) => {
             let mut entries = base_entries.clone();

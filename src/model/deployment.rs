@@ -23,6 +23,7 @@ use crate::collect::image_repository_name;
 use crate::kind::ArtifactKind;
 use crate::lang::shell::split_words;
 use crate::lang::yaml::{Node, NodeValue};
+use crate::model::compose::service_entries;
 use crate::model::compose_layers::{BASE_NAMES, development_signal, is_override_of};
 use crate::source::normalize_slash_path;
 
@@ -223,14 +224,7 @@ impl Deployment {
                 }
                 let is_automatic = is_override_of(file_name(file.path), file_name(base.path));
                 let parsed = crate::lang::yaml::parse(file.text);
-                let entries = parsed
-                    .documents
-                    .first()
-                    .and_then(|d| d.root.as_ref())
-                    .and_then(|r| r.get("services"))
-                    .and_then(Node::as_map)
-                    .map(<[_]>::to_vec)
-                    .unwrap_or_default();
+                let entries = service_entries(&parsed);
                 let in_base = |key: &Node| key.as_str().is_some_and(|k| base_services.contains(k));
                 // A fragment adjusts the base's services: all its services are the base's,
                 // or one of them has no image and nothing to build, so it cannot run
@@ -243,7 +237,7 @@ impl Deployment {
                 if !is_automatic && !fragment {
                     continue;
                 }
-                let role = match development_signal(&entries) {
+                let role = match development_signal(entries) {
                     Some(reason) => LayerRole::Development(reason),
                     None => LayerRole::Layer,
                 };
@@ -283,15 +277,7 @@ impl Deployment {
         built: &mut BTreeMap<String, String>,
     ) {
         let stream = crate::lang::yaml::parse(file.text);
-        let Some(services) = stream
-            .documents
-            .first()
-            .and_then(|d| d.root.as_ref())
-            .and_then(|r| r.get("services"))
-            .and_then(Node::as_map)
-        else {
-            return;
-        };
+        let services = service_entries(&stream);
         let dir = parent(file.path);
         for (key, body) in services {
             let Some(service) = key.as_str() else {
@@ -602,13 +588,7 @@ fn dockerfile_in_folder_named(dockerfiles: &[&str], repository: &str) -> Option<
 /// The service names of a compose file's first document.
 fn service_names(text: &str) -> BTreeSet<String> {
     let stream = crate::lang::yaml::parse(text);
-    stream
-        .documents
-        .first()
-        .and_then(|d| d.root.as_ref())
-        .and_then(|r| r.get("services"))
-        .and_then(Node::as_map)
-        .unwrap_or_default()
+    service_entries(&stream)
         .iter()
         .filter_map(|(k, _)| k.as_str().map(str::to_string))
         .collect()
@@ -651,7 +631,8 @@ fn keyword_string(text: &str, keyword: &str) -> Option<String> {
     Some(value.to_string())
 }
 
-fn file_name(path: &str) -> &str {
+/// The last part of a display path (`docker/compose.yaml` → `compose.yaml`).
+pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
