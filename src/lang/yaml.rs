@@ -252,13 +252,88 @@ impl Node {
 pub fn parse(text: &str) -> YamlStream {
     let template_actions = template_action_spans(text);
     let filled = fill_template_actions(text, &template_actions);
-    let yaml_text = filled.as_deref().unwrap_or(text);
+    let mut yaml_text = filled.unwrap_or_else(|| text.to_string());
+    let mut stream = parse_masked(text, &yaml_text, &template_actions);
+    for _ in 0..MAX_CLOSER_FIXES {
+        let Some((error, _)) = &stream.error else {
+            break;
+        };
+        let Some(relaxed) = pull_up_flow_closer(&yaml_text, error.start) else {
+            break;
+        };
+        yaml_text = relaxed;
+        stream = parse_masked(text, &yaml_text, &template_actions);
+    }
+    stream
+}
+
+/// How many flow closers at their key's indentation one file may have relaxed.
+const MAX_CLOSER_FIXES: usize = 16;
+
+/// docker compose (PyYAML, go-yaml) reads a flow sequence or mapping whose closing `]`
+/// or `}` stands on its own line at the indentation of its key:
+///
+/// ```yaml
+///     command: [
+///       "start"
+///     ]
+/// ```
+///
+/// saphyr follows the spec and rejects it, which would leave the whole file unread. When
+/// the error is at such a closer, the closer is moved to the end of the line before it
+/// (the bytes between shift by its length, all of them whitespace), so the text keeps
+/// its length and every span outside that whitespace stays true.
+fn pull_up_flow_closer(text: &str, error_at: usize) -> Option<String> {
+    let line_start = text[..error_at.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    let line = &text[line_start..];
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let closer_at = line_start + indent;
+    let closers = text[closer_at..]
+        .bytes()
+        .take_while(|b| matches!(b, b']' | b'}'))
+        .count();
+    if closers == 0 || closer_at != error_at {
+        return None;
+    }
+    // The end of the last line before it that holds content (not blank, not a comment).
+    let before = &text[..line_start];
+    let mut content_end = None;
+    for (start, candidate) in line_starts(before) {
+        let trimmed = candidate.trim_end();
+        if !trimmed.trim_start().is_empty() && !trimmed.trim_start().starts_with('#') {
+            content_end = Some(start + trimmed.len());
+        }
+    }
+    let content_end = content_end?;
+    let mut relaxed = String::with_capacity(text.len());
+    relaxed.push_str(&text[..content_end]);
+    relaxed.push_str(&text[closer_at..closer_at + closers]);
+    relaxed.push_str(&text[content_end..closer_at]);
+    relaxed.push_str(&text[closer_at + closers..]);
+    Some(relaxed)
+}
+
+/// Each line of `text` with the byte offset it starts at (line breaks left out).
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let start = offset;
+        offset += line.len();
+        (start, line.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// Parses `yaml_text` (the text with template actions masked and, where needed, flow
+/// closers relaxed); `text` is the original, for the scalars' values.
+fn parse_masked(text: &str, yaml_text: &str, template_actions: &[Span]) -> YamlStream {
     let offsets = CharOffsets::new(yaml_text);
     let mut builder = Builder {
         original: text,
         text: yaml_text,
         offsets: &offsets,
-        actions: &template_actions,
+        actions: template_actions,
         documents: Vec::new(),
         error: None,
     };
@@ -279,7 +354,7 @@ pub fn parse(text: &str) -> YamlStream {
     YamlStream {
         documents: builder.documents,
         error: builder.error,
-        template_actions,
+        template_actions: template_actions.to_vec(),
     }
 }
 
@@ -918,6 +993,35 @@ mod tests {
         assert_eq!(slice(text, quoted.get("a").unwrap().span), "\"x\\\"y\"");
         assert_eq!(slice(text, quoted.get("b").unwrap().span), "'it''s'");
         assert_eq!(image.as_str(), Some("nginx:1.2"));
+    }
+
+    #[test]
+    fn flow_closer_at_its_keys_indentation_is_read_as_compose_reads_it() {
+        let text = "services:\n  flagd:\n    command: [\n      \"start\",\n      \"--uri\"\n    # the end\n    ]\n    ports:\n      - \"80\"\n    env: {\n      A: b\n    }\n";
+        let stream = parse(text);
+        assert_eq!(stream.error, None);
+        let flagd = root(&stream)
+            .get("services")
+            .and_then(|s| s.get("flagd"))
+            .unwrap();
+        let command = flagd.get("command").unwrap();
+        let NodeValue::Sequence(items) = &command.value else {
+            panic!("command is not a sequence: {command:?}");
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(slice(text, items[1].span), "\"--uri\"");
+        let port = flagd.get("ports").unwrap();
+        assert_eq!(slice(text, port.span).trim(), "- \"80\"");
+        assert_eq!(
+            flagd
+                .get("env")
+                .and_then(|e| e.get("A"))
+                .and_then(Node::as_str),
+            Some("b")
+        );
+        // A closer that is not the error's cause is left as it is: the error stays.
+        let broken = "a: [1,\n  2\nb: c\n";
+        assert!(parse(broken).error.is_some());
     }
 
     #[test]

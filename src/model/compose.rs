@@ -10,7 +10,7 @@
 //! Services whose settings may come from elsewhere (`<<:` merge keys, `extends:`) are
 //! marked `partially_known`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lang::shell::{Word, split_words};
 use crate::lang::yaml::{Node, NodeValue, ScalarStyle, YamlStream};
@@ -35,6 +35,67 @@ pub fn service_entries(stream: &YamlStream) -> &[(Node, Node)] {
         .and_then(|r| r.get("services"))
         .and_then(Node::as_map)
         .unwrap_or_default()
+}
+
+/// A compose value with its `${VAR}` / `$VAR` references replaced the way compose does it
+/// from the project's `.env` (`env`): `${VAR:-default}` and `${VAR-default}` fall back,
+/// `${VAR:?message}` needs the variable, `${VAR:+other}` gives `other` when it is set, and
+/// `$$` is a literal `$`. `None` when a variable the value needs is not in `env`: the
+/// value then depends on the shell compose runs in, and is unknown here.
+pub fn interpolate(value: &str, env: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(dollar) = rest.find('$') {
+        out.push_str(&rest[..dollar]);
+        rest = &rest[dollar + 1..];
+        if let Some(after) = rest.strip_prefix('$') {
+            out.push('$');
+            rest = after;
+        } else if let Some(braced) = rest.strip_prefix('{') {
+            let close = braced.find('}')?;
+            let inner = &braced[..close];
+            rest = &braced[close + 1..];
+            let name_end = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len());
+            let (name, operation) = inner.split_at(name_end);
+            let set = env.get(name);
+            let non_empty = set.filter(|v| !v.is_empty());
+            let resolved = match operation {
+                "" => set.cloned(),
+                _ if operation.starts_with(":-") => Some(
+                    non_empty
+                        .cloned()
+                        .unwrap_or_else(|| operation[2..].to_string()),
+                ),
+                _ if operation.starts_with('-') => {
+                    Some(set.cloned().unwrap_or_else(|| operation[1..].to_string()))
+                }
+                _ if operation.starts_with(":?") => non_empty.cloned(),
+                _ if operation.starts_with('?') => set.cloned(),
+                _ if operation.starts_with(":+") => {
+                    Some(non_empty.map_or(String::new(), |_| operation[2..].to_string()))
+                }
+                _ if operation.starts_with('+') => {
+                    Some(set.map_or(String::new(), |_| operation[1..].to_string()))
+                }
+                _ => None,
+            };
+            out.push_str(&resolved?);
+        } else {
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if name_end == 0 {
+                out.push('$');
+                continue;
+            }
+            out.push_str(env.get(&rest[..name_end])?);
+            rest = &rest[name_end..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The services of a `services:` mapping (of one file, or of a merged stack whose spans
@@ -389,6 +450,35 @@ mod tests {
 
     fn slice(text: &str, span: Span) -> &str {
         &text[span.start..span.end]
+    }
+
+    #[test]
+    fn interpolation_follows_compose() {
+        let env: BTreeMap<String, String> =
+            [("AD_DOCKERFILE", "./src/ad/Dockerfile"), ("EMPTY", "")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let get = |value: &str| interpolate(value, &env);
+        assert_eq!(
+            get("${AD_DOCKERFILE}").as_deref(),
+            Some("./src/ad/Dockerfile")
+        );
+        assert_eq!(
+            get("$AD_DOCKERFILE.x").as_deref(),
+            Some("./src/ad/Dockerfile.x")
+        );
+        assert_eq!(get("${MISSING:-Dockerfile}").as_deref(), Some("Dockerfile"));
+        assert_eq!(get("${EMPTY:-d}").as_deref(), Some("d"));
+        assert_eq!(get("${EMPTY-d}").as_deref(), Some(""));
+        assert_eq!(get("${EMPTY:+set}").as_deref(), Some(""));
+        assert_eq!(get("${AD_DOCKERFILE:+set}").as_deref(), Some("set"));
+        assert_eq!(get("a$$b").as_deref(), Some("a$b"));
+        assert_eq!(get("${MISSING}"), None);
+        assert_eq!(get("${MISSING:?needed}"), None);
+        assert_eq!(get("$MISSING/x"), None);
+        assert_eq!(get("${UNCLOSED"), None);
+        assert_eq!(get("plain").as_deref(), Some("plain"));
     }
 
     const COMPOSE: &str = r#"x-defaults: &defaults

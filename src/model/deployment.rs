@@ -23,7 +23,7 @@ use crate::collect::image_repository_name;
 use crate::kind::ArtifactKind;
 use crate::lang::shell::split_words;
 use crate::lang::yaml::{Node, NodeValue};
-use crate::model::compose::service_entries;
+use crate::model::compose::{interpolate, service_entries};
 use crate::model::compose_layers::{BASE_NAMES, development_signal, is_override_of};
 use crate::source::normalize_slash_path;
 
@@ -97,6 +97,7 @@ impl Deployment {
             || name.ends_with(".sh")
             || name.starts_with("dockerfile")
             || name.ends_with(".dockerfile")
+            || name == ".env"
     }
 
     pub fn index(files: &[IndexFile]) -> Deployment {
@@ -113,6 +114,19 @@ impl Deployment {
             .filter(|f| f.kind == ArtifactKind::Compose)
             .collect();
         deployment.index_compose_stacks(&compose);
+        // compose reads `.env` of the project folder to interpolate its files.
+        let project_env: BTreeMap<String, BTreeMap<String, String>> = files
+            .iter()
+            .filter(|f| f.path.rsplit('/').next() == Some(".env"))
+            .map(|f| {
+                let values = crate::lang::dotenv::parse(f.text)
+                    .into_iter()
+                    .map(|entry| (entry.key, entry.value))
+                    .collect();
+                (parent(f.path), values)
+            })
+            .collect();
+        let no_env = BTreeMap::new();
         for file in files {
             let name = file
                 .path
@@ -132,7 +146,8 @@ impl Deployment {
                 }
                 _ if name == "tiltfile" => deployment.read_tiltfile(file.text, &dir, &mut built),
                 ArtifactKind::Compose => {
-                    deployment.read_compose(file, &mut runners, &mut built);
+                    let env = project_env.get(&dir).unwrap_or(&no_env);
+                    deployment.read_compose(file, env, &mut runners, &mut built);
                 }
                 ArtifactKind::Kubernetes => read_manifests(file, &mut runners),
                 _ => {}
@@ -273,34 +288,43 @@ impl Deployment {
     fn read_compose(
         &mut self,
         file: &IndexFile,
+        env: &BTreeMap<String, String>,
         runners: &mut Vec<Runner>,
         built: &mut BTreeMap<String, String>,
     ) {
         let stream = crate::lang::yaml::parse(file.text);
+        // A value as compose sees it; one that needs a variable `.env` does not set stays
+        // as written (its `$` marks it unknown below).
+        let value = |node: Option<&Node>| {
+            node.and_then(Node::as_str)
+                .map(|raw| interpolate(raw, env).unwrap_or_else(|| raw.to_string()))
+        };
         let services = service_entries(&stream);
         let dir = parent(file.path);
         for (key, body) in services {
             let Some(service) = key.as_str() else {
                 continue;
             };
-            let image = body.get("image").and_then(Node::as_str).map(str::to_string);
+            let image = value(body.get("image"));
             let dockerfile = body.get("build").and_then(|build| {
                 let (context, dockerfile, target) = match &build.value {
                     NodeValue::Mapping(_) => (
-                        build.get("context").and_then(Node::as_str).unwrap_or("."),
-                        build.get("dockerfile").and_then(Node::as_str),
-                        build.get("target").and_then(Node::as_str),
+                        value(build.get("context")).unwrap_or_else(|| ".".to_string()),
+                        value(build.get("dockerfile")),
+                        value(build.get("target")),
                     ),
-                    _ => (build.as_str()?, None, None),
+                    _ => (value(Some(build))?, None, None),
                 };
                 if context.contains("://") || context.contains('$') {
                     return None;
                 }
-                let path = join(&join(&dir, context), dockerfile.unwrap_or("Dockerfile"));
+                let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_string());
+                if dockerfile.contains('$') {
+                    return None;
+                }
+                let path = join(&join(&dir, &context), &dockerfile);
                 if let Some(target) = target.filter(|t| !t.contains('$')) {
-                    self.targets
-                        .entry(path.clone())
-                        .or_insert_with(|| target.to_string());
+                    self.targets.entry(path.clone()).or_insert(target);
                 }
                 Some(path)
             });
