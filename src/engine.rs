@@ -1032,7 +1032,20 @@ fn check_compose(
         );
     }
     let mut containers = crate::model::compose::services(&stream, &file.text);
-    let named = crate::model::named::from_yaml(&stream, &file.text);
+    // A service's `environment:` is DP009's: a deployed stack's literal secret is
+    // reported there, and a local stack's is the developer's throwaway.
+    let environment: Vec<Span> = containers
+        .iter()
+        .flat_map(|c| c.env.iter())
+        .filter_map(|var| var.value.as_ref().map(|v| v.span))
+        .collect();
+    let named: Vec<_> = crate::model::named::from_yaml(&stream, &file.text)
+        .into_iter()
+        .filter(|n| {
+            let at = n.value_span.start;
+            !environment.iter().any(|s| s.start <= at && at <= s.end)
+        })
+        .collect();
     check_named(&named, active, findings);
     let Some(stack) = compose_stack_view(file, plan) else {
         let own_services = crate::model::compose::service_entries(&stream);

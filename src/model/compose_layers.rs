@@ -308,10 +308,10 @@ const DEPLOYMENT_NAME_PARTS: &[&str] = &[
     "stack",
 ];
 
-/// Swarm `deploy:` settings: only a stack that is deployed sets them.
+/// Swarm `deploy:` settings: only a stack that is deployed sets them. (`resources` is
+/// not one: plain `docker compose up` applies its limits, and quick starts set them.)
 const DEPLOY_KEYS: &[&str] = &[
     "replicas",
-    "resources",
     "placement",
     "update_config",
     "rollback_config",

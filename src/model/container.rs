@@ -311,7 +311,7 @@ impl ContainerSpec {
     }
 
     /// A service of a compose stack that does not say a server runs it: rules about
-    /// what a production deployment must add stay silent on it.
+    /// what a production deployment must add, or must not allow, stay silent on it.
     pub fn in_local_stack(&self) -> bool {
         matches!(
             self.origin,

@@ -9,7 +9,8 @@ use crate::rules::secrets::secret_names::{self, is_literal_secret};
 pub const TRIGGERS: &[&str] = secret_names::SECRET_NAME_LITERALS;
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    if !spec.is_deployed() {
+    // A local stack's database password is the developer's throwaway, not a leak.
+    if !spec.is_deployed() || spec.in_local_stack() {
         return;
     }
     let help = match spec.origin {

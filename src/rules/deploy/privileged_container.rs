@@ -25,7 +25,9 @@ const DANGEROUS_CAPABILITIES: &[&str] =
     &["SYS_ADMIN", "NET_ADMIN", "ALL", "SYS_PTRACE", "SYS_MODULE"];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    if !spec.is_deployed() {
+    // A local stack runs on a developer's or CI machine by choice: a profiler that needs
+    // the host, a test browser on the host network.
+    if !spec.is_deployed() || spec.in_local_stack() {
         return;
     }
     let who = spec.describe();

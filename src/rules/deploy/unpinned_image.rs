@@ -21,7 +21,8 @@ pub fn is_pinned(image: &str) -> bool {
 }
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    if !spec.is_deployed() || spec.tagged_at_deploy {
+    // A local stack pulls what the developer runs today; rollbacks are a server's concern.
+    if !spec.is_deployed() || spec.tagged_at_deploy || spec.in_local_stack() {
         return;
     }
     let Some(image) = &spec.image else {
