@@ -15,7 +15,7 @@ use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config}
 use crate::lang::python::PythonParser;
 use crate::lang::python_outline;
 use crate::lang::shell::Word;
-use crate::lang::yaml::Node;
+use crate::lang::yaml::{Node, NodeValue};
 use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::compose_layers::declares_deployment;
 use crate::model::container::ContainerSpec;
@@ -1032,18 +1032,32 @@ fn check_compose(
         );
     }
     let mut containers = crate::model::compose::services(&stream, &file.text);
-    // A service's `environment:` is DP009's: a deployed stack's literal secret is
-    // reported there, and a local stack's is the developer's throwaway.
-    let environment: Vec<Span> = containers
+    // A service's `environment:`, and the `x-` fragments services take theirs from, are
+    // DP009's, which judges them as the stack runs them.
+    let mut environment: Vec<Span> = containers
         .iter()
         .flat_map(|c| c.env.iter())
         .filter_map(|var| var.value.as_ref().map(|v| v.span))
         .collect();
+    if let Some(NodeValue::Mapping(top)) = stream
+        .documents
+        .first()
+        .and_then(|d| d.root.as_ref())
+        .map(|r| &r.value)
+    {
+        environment.extend(
+            top.iter()
+                .filter(|(k, _)| k.as_str().is_some_and(|k| k.starts_with("x-")))
+                .map(|(_, v)| v.span),
+        );
+    }
     let named: Vec<_> = crate::model::named::from_yaml(&stream, &file.text)
         .into_iter()
         .filter(|n| {
-            let at = n.value_span.start;
-            !environment.iter().any(|s| s.start <= at && at <= s.end)
+            let value = n.value_span;
+            !environment
+                .iter()
+                .any(|s| s.start <= value.end && value.start <= s.end)
         })
         .collect();
     check_named(&named, active, findings);

@@ -342,7 +342,37 @@ pub fn declares_deployment(names: &[&str], services: &[(Node, Node)]) -> Option<
                     .any(|(k, _)| k.as_str().is_some_and(|k| DEPLOY_KEYS.contains(&k)))
             })
     });
-    swarm.then_some("a service has `deploy:` settings")
+    if swarm {
+        return Some("a service has `deploy:` settings");
+    }
+    let routed = services.iter().any(|(_, body)| routes_public_host(body));
+    routed.then_some("a reverse proxy routes a host name to a service")
+}
+
+/// A service whose labels give Traefik a `Host(...)` rule: the stack serves a domain
+/// from a server (local stacks publish ports instead).
+fn routes_public_host(service: &Node) -> bool {
+    let Some(labels) = service.get("labels") else {
+        return false;
+    };
+    let is_host_rule = |key: &str, value: &str| {
+        key.starts_with("traefik.http.routers.")
+            && key.ends_with(".rule")
+            && value.contains("Host(")
+    };
+    match &labels.value {
+        NodeValue::Sequence(items) => items.iter().filter_map(Node::as_str).any(|label| {
+            label
+                .split_once('=')
+                .is_some_and(|(key, value)| is_host_rule(key.trim(), value))
+        }),
+        NodeValue::Mapping(entries) => entries.iter().any(|(k, v)| {
+            k.as_str()
+                .zip(v.as_str())
+                .is_some_and(|(key, value)| is_host_rule(key, value))
+        }),
+        _ => false,
+    }
 }
 
 /// What an override file does that only local development wants: a reloader or a dev

@@ -24,7 +24,9 @@ use crate::kind::ArtifactKind;
 use crate::lang::shell::split_words;
 use crate::lang::yaml::{Node, NodeValue};
 use crate::model::compose::{interpolate, service_entries};
-use crate::model::compose_layers::{BASE_NAMES, development_signal, is_override_of};
+use crate::model::compose_layers::{
+    BASE_NAMES, declares_deployment, development_signal, is_override_of,
+};
 use crate::source::normalize_slash_path;
 
 /// A deployment file as the index reads it: its display path, kind and text.
@@ -233,6 +235,7 @@ impl Deployment {
                 continue;
             }
             let mut automatic: Vec<String> = Vec::new();
+            let mut deploy_layers: Vec<String> = Vec::new();
             for file in &files {
                 if file.path == base.path {
                     continue;
@@ -259,6 +262,12 @@ impl Deployment {
                 if is_automatic && role == LayerRole::Layer {
                     automatic.push(file.path.to_string());
                 }
+                if !is_automatic
+                    && role == LayerRole::Layer
+                    && declares_deployment(&[file_name(file.path)], &[]).is_some()
+                {
+                    deploy_layers.push(file.path.to_string());
+                }
                 self.stack_texts
                     .insert(file.path.to_string(), file.text.to_string());
                 self.stack_texts
@@ -271,9 +280,16 @@ impl Deployment {
                     },
                 );
             }
-            if !automatic.is_empty() {
+            // What ships: `-f compose.yaml -f compose.deploy.yaml` on the server when a
+            // layer says it deploys the base, else what a plain `docker compose up` merges.
+            let layers = if deploy_layers.is_empty() {
+                automatic
+            } else {
+                deploy_layers
+            };
+            if !layers.is_empty() {
                 let mut stack = vec![base.path.to_string()];
-                stack.extend(automatic);
+                stack.extend(layers);
                 self.compose.insert(
                     base.path.to_string(),
                     ComposeLayer {

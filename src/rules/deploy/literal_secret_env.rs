@@ -9,10 +9,13 @@ use crate::rules::secrets::secret_names::{self, is_literal_secret};
 pub const TRIGGERS: &[&str] = secret_names::SECRET_NAME_LITERALS;
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    // A local stack's database password is the developer's throwaway, not a leak.
-    if !spec.is_deployed() || spec.in_local_stack() {
+    if !spec.is_deployed() {
         return;
     }
+    // A local stack's literal password is the developer's throwaway. Its `${VAR:-literal}`
+    // fallback is not: the file expects to be configured, and a server that forgets the
+    // variable runs with the key everyone can read.
+    let local = spec.in_local_stack();
     let help = match spec.origin {
         ContainerOrigin::Compose { .. } => {
             "interpolate it (`${DB_PASSWORD}`) from an untracked .env file, or use compose `secrets:`"
@@ -24,6 +27,9 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
             continue;
         };
         let name = &var.name.value;
+        if local && !var.from_reference {
+            continue;
+        }
         if is_literal_secret(name, &value.value) {
             // `${DB_PASSWORD:-s3cret}`: the model's value is the default written here.
             let how = if var.from_reference {
