@@ -1196,6 +1196,13 @@ fn check_containers(
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
+    use crate::rules::deploy::unpinned_image::{is_pinned, repository};
+    let pinned: HashSet<&str> = containers
+        .iter()
+        .filter_map(|spec| spec.image.as_ref())
+        .filter(|image| is_pinned(&image.value))
+        .map(|image| repository(&image.value))
+        .collect();
     let containers: Vec<ContainerSpec> = containers
         .iter()
         .map(|spec| {
@@ -1204,6 +1211,10 @@ fn check_containers(
                 .image
                 .as_ref()
                 .is_some_and(|image| deployment.tags_image(&image.value));
+            spec.pinned_elsewhere = spec
+                .image
+                .as_ref()
+                .is_some_and(|image| pinned.contains(repository(&image.value)));
             spec
         })
         .collect();

@@ -251,6 +251,9 @@ pub struct ContainerSpec {
     /// `images:`, Tilt, compose `build:`, `docker build -t` in CI): the tag written
     /// here is not what runs. Set from the deployment model.
     pub tagged_at_deploy: bool,
+    /// Another container of the same file or stack runs this image's repository at a
+    /// pinned tag: the moving tag here is an oversight, not a choice.
+    pub pinned_elsewhere: bool,
 }
 
 impl ContainerSpec {
@@ -277,6 +280,7 @@ impl ContainerSpec {
             shell_form: false,
             partially_known: false,
             tagged_at_deploy: false,
+            pinned_elsewhere: false,
         }
     }
 

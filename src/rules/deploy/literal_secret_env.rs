@@ -12,9 +12,6 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     if !spec.is_deployed() {
         return;
     }
-    // A local stack's literal password is the developer's throwaway. Its `${VAR:-literal}`
-    // fallback is not: the file expects to be configured, and a server that forgets the
-    // variable runs with the key everyone can read.
     let local = spec.in_local_stack();
     let help = match spec.origin {
         ContainerOrigin::Compose { .. } => {
@@ -27,7 +24,7 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
             continue;
         };
         let name = &var.name.value;
-        if local && !var.from_reference {
+        if local && is_throwaway(&value.value, spec) {
             continue;
         }
         if is_literal_secret(name, &value.value) {
@@ -42,4 +39,35 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
                 .secret(value.span);
         }
     }
+}
+
+/// A local stack's password that is a word the stack spells out anyway — its user,
+/// database or service name (`POSTGRES_USER: shop` with `POSTGRES_PASSWORD: shop`) — or a
+/// word saying it is one (`password`, `adminpassword`, `secret`): a developer's
+/// placeholder, not a credential that leaked. A value of any other shape is reported
+/// even there: someone may run the stack as it is.
+fn is_throwaway(value: &str, spec: &ContainerSpec) -> bool {
+    let word = value.trim().to_ascii_lowercase();
+    if word.is_empty()
+        || !word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+    {
+        return false;
+    }
+    if ["password", "passwd", "secret", "pass"]
+        .iter()
+        .any(|w| word.contains(w))
+    {
+        return true;
+    }
+    spec.name
+        .as_deref()
+        .is_some_and(|n| n.eq_ignore_ascii_case(&word))
+        || spec.env.iter().any(|other| {
+            other.value.as_ref().is_some_and(|v| {
+                v.value.eq_ignore_ascii_case(&word)
+                    && !is_literal_secret(&other.name.value, &v.value)
+            })
+        })
 }

@@ -12,6 +12,15 @@ fn tag(image: &str) -> Option<&str> {
     last_segment.split_once(':').map(|(_, tag)| tag)
 }
 
+/// The reference without its tag and digest: `gcr.io/team/orders:1.2` → `gcr.io/team/orders`.
+pub fn repository(image: &str) -> &str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    match tag(without_digest) {
+        Some(tag) => &without_digest[..without_digest.len() - tag.len() - 1],
+        None => without_digest,
+    }
+}
+
 /// Is the reference pinned: a digest, or a tag other than `latest`?
 pub fn is_pinned(image: &str) -> bool {
     if image.contains('@') {
@@ -21,8 +30,12 @@ pub fn is_pinned(image: &str) -> bool {
 }
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
-    // A local stack pulls what the developer runs today; rollbacks are a server's concern.
-    if !spec.is_deployed() || spec.tagged_at_deploy || spec.in_local_stack() {
+    // A local stack pulls what the developer runs today on purpose, unless it pins the
+    // same image for another of its services: then the two drift apart unnoticed.
+    if !spec.is_deployed()
+        || spec.tagged_at_deploy
+        || (spec.in_local_stack() && !spec.pinned_elsewhere)
+    {
         return;
     }
     let Some(image) = &spec.image else {
