@@ -912,10 +912,9 @@ fn check_script(
                 let text: Vec<&str> = words.iter().take(4).map(|w| w.text.as_str()).collect();
                 text.join(" ")
             });
-        let drops_privileges = commands.iter().flatten().any(|w| {
-            let base = w.text.rsplit('/').next().unwrap_or(&w.text);
-            crate::rules::docker::runs_as_root::PRIVILEGE_DROPPERS.contains(&base)
-        });
+        let drops_privileges = commands
+            .iter()
+            .any(|c| crate::model::command::switches_user(c));
         facts.shell_script = Some(ShellScriptFacts {
             forwards_signals,
             last_command,

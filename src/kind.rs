@@ -91,6 +91,12 @@ pub fn classify(path: &Path, text: &str) -> ArtifactKind {
     if lower.ends_with(".rs") {
         return ArtifactKind::Rust;
     }
+    // A template renders to a Dockerfile, compose file or script, but is not one: its
+    // `{% macro %}` lines and `FROM {{ base }}` are syntax the front-ends do not read.
+    // Dotenv templates stay dotenv: their `KEY=VALUE` lines survive the templating.
+    if is_template_name(&lower) && !crate::lang::dotenv::is_dotenv_name(&lower) {
+        return ArtifactKind::Text;
+    }
     if is_dockerfile_name(&lower) {
         return ArtifactKind::Dockerfile;
     }
@@ -126,6 +132,18 @@ fn is_dockerfile_name(lower: &str) -> bool {
         || lower.ends_with(".dockerfile")
 }
 
+/// Does the (lowercase) file name end in a template engine's extension (`Dockerfile.j2`,
+/// `compose.yaml.tmpl`, `entrypoint.sh.erb`)? Variant names (`Dockerfile.dev`,
+/// `Dockerfile.alpine`) are not templates.
+fn is_template_name(lower: &str) -> bool {
+    const TEMPLATE_EXTENSIONS: &[&str] = &[
+        "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "mustache", "erb",
+    ];
+    lower
+        .rsplit_once('.')
+        .is_some_and(|(_, extension)| TEMPLATE_EXTENSIONS.contains(&extension))
+}
+
 /// Is `path` a gunicorn configuration module (read as Python for server settings)?
 /// `gunicorn.conf.py` (the module gunicorn loads by default), and the names projects give
 /// the module they pass with `-c`: `gunicorn_conf.py`, `gunicorn_config.py`,
@@ -155,6 +173,15 @@ mod tests {
         assert_eq!(kind("entrypoints.txt"), ArtifactKind::Text);
         assert_eq!(kind("deploy/.env.production"), ArtifactKind::DotEnv);
         assert_eq!(kind("app.env"), ArtifactKind::DotEnv);
+        assert_eq!(kind("docker/Dockerfile.j2"), ArtifactKind::Text);
+        assert_eq!(kind("Dockerfile.template"), ArtifactKind::Text);
+        assert_eq!(kind("compose.yaml.j2"), ArtifactKind::Text);
+        assert_eq!(kind("Procfile.tmpl"), ArtifactKind::Text);
+        assert_eq!(kind("entrypoint.sh.erb"), ArtifactKind::Text);
+        assert_eq!(kind("Dockerfile.dev"), ArtifactKind::Dockerfile);
+        assert_eq!(kind("Dockerfile.alpine"), ArtifactKind::Dockerfile);
+        assert_eq!(kind("prod.Dockerfile"), ArtifactKind::Dockerfile);
+        assert_eq!(kind(".env.template"), ArtifactKind::DotEnv);
         assert!(is_gunicorn_config(Path::new("conf/gunicorn_conf.py")));
         assert!(is_gunicorn_config(Path::new("gunicorn.conf.py")));
         assert!(!is_gunicorn_config(Path::new("test_gunicorn.py")));

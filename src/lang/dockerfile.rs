@@ -183,6 +183,64 @@ impl Dockerfile {
         })
     }
 
+    /// `FROM base-${VARIANT}` with `ARG VARIANT=prod` builds from stage `base-prod`: a
+    /// reference that names an earlier stage once the global ARG defaults are put in
+    /// gets that stage as its parent, as a written name does.
+    fn link_parents_through_args(&mut self) {
+        for index in 0..self.stages.len() {
+            let stage = &self.stages[index];
+            let Some(image) = stage.base_image.as_ref().filter(|i| i.text.contains('$')) else {
+                continue;
+            };
+            if stage.parent.is_some() {
+                continue;
+            }
+            let Some(name) = self.substitute(&image.text, None) else {
+                continue;
+            };
+            let parent = self.stages[..index]
+                .iter()
+                .rev()
+                .find(|s| {
+                    s.name
+                        .as_ref()
+                        .is_some_and(|n| n.text.eq_ignore_ascii_case(&name))
+                })
+                .map(|s| s.index);
+            self.stages[index].parent = parent;
+        }
+    }
+
+    /// The earlier stages `stage` may be built from: its parent when the name is known;
+    /// for a name the build completes (`FROM build_${TARGETARCH}` after stages
+    /// `build_amd64` and `build_arm64`, with no default for the platform ARG), every
+    /// earlier stage whose name starts with the literal text before the first `$`. An
+    /// image reference (with a `/` registry path or a `:` tag) is never a stage name.
+    pub fn stages_built_from(&self, stage: &Stage) -> Vec<usize> {
+        if let Some(parent) = stage.parent {
+            return vec![parent];
+        }
+        let Some(image) = &stage.base_image else {
+            return Vec::new();
+        };
+        let Some((prefix, _)) = image.text.split_once('$') else {
+            return Vec::new();
+        };
+        if prefix.is_empty() || image.text.contains(['/', ':']) {
+            return Vec::new();
+        }
+        let prefix = prefix.to_ascii_lowercase();
+        self.stages[..stage.index]
+            .iter()
+            .filter(|s| {
+                s.name
+                    .as_ref()
+                    .is_some_and(|n| n.text.to_ascii_lowercase().starts_with(&prefix))
+            })
+            .map(|s| s.index)
+            .collect()
+    }
+
     /// Variables whose value is known in `stage` (`None`: the global scope of FROM
     /// lines): global ARG defaults, and for a stage its ARG/ENV values (ENV inherited
     /// from a parent stage). A variable mapped to `None` is declared but its value is
@@ -473,14 +531,16 @@ impl<'t> Parser<'t> {
                 );
             }
         }
-        Dockerfile {
+        let mut dockerfile = Dockerfile {
             escape: self.escape,
             directives: self.directives,
             global_args,
             stages,
             errors: self.errors,
             target: None,
-        }
+        };
+        dockerfile.link_parents_through_args();
+        dockerfile
     }
 
     /// Reads the parser directives at the top of the file; returns the first line
@@ -1180,6 +1240,18 @@ mod tests {
             Arguments::Shell(shell) => shell,
             other => panic!("not shell form: {other:?}"),
         }
+    }
+
+    #[test]
+    fn stages_named_through_variables() {
+        let src = "ARG VARIANT=prod\nARG TARGETARCH\nFROM python:3.12 AS base-prod\nFROM alpine:3 AS build_amd64\nFROM alpine:3 AS build_arm64\nFROM base-${VARIANT} AS app\nFROM build_${TARGETARCH}${TARGETVARIANT} AS build\nFROM ${REGISTRY}/build_${TARGETARCH}\n";
+        let df = parse(src);
+        assert_eq!(df.stages[3].parent, Some(0));
+        assert_eq!(df.stages_built_from(&df.stages[3]), [0]);
+        assert_eq!(df.stages[4].parent, None);
+        assert_eq!(df.stages_built_from(&df.stages[4]), [1, 2]);
+        assert!(df.stages_built_from(&df.stages[5]).is_empty());
+        assert!(df.stages_built_from(&df.stages[0]).is_empty());
     }
 
     #[test]

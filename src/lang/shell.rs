@@ -178,6 +178,21 @@ pub fn split_commands_mapped(text: &str, offsets: &[usize]) -> Vec<Vec<Word>> {
     Splitter::new(Offsets::Mapped(offsets)).commands(text)
 }
 
+/// Is `text` one simple command — words and redirections (`2>&1`, `> log`) only, with
+/// no `;`, `&&`, `||`, `|`, `&`, subshell or second line? A shell that runs such a
+/// `-c` string can replace itself with the program instead of forking it.
+pub fn is_simple_command(text: &str) -> bool {
+    let mut lexer = Lexer::new(text, b'\\', Mode::Commands);
+    let mut words = 0;
+    while let Some(token) = lexer.next_token() {
+        match token {
+            Token::Word(_) => words += 1,
+            Token::Separator => return false,
+        }
+    }
+    words > 0
+}
+
 /// Quote removal on the whole text, blanks kept: `a "b c"` → `a b c`.
 pub fn unquote(text: &str) -> String {
     Splitter::new(Offsets::Base(0))
@@ -531,6 +546,20 @@ mod tests {
         assert_eq!(slice(src, &words[2]), "'a b'");
         assert_eq!(slice(src, &words[3]), r#""c\"d""#);
         assert_eq!(slice(src, &words[4]), r"e\ f");
+    }
+
+    #[test]
+    fn simple_commands() {
+        assert!(is_simple_command("locust -f x.py --host \"$HOST\""));
+        assert!(is_simple_command("app --port 80 >> /var/log/app.log 2>&1"));
+        assert!(is_simple_command("app 'a && b' \"c; d\" e\\&f"));
+        assert!(!is_simple_command("cd /app && app"));
+        assert!(!is_simple_command("app; echo done"));
+        assert!(!is_simple_command("app | tee log"));
+        assert!(!is_simple_command("app &"));
+        assert!(!is_simple_command("(app)"));
+        assert!(!is_simple_command("migrate\napp"));
+        assert!(!is_simple_command("  "));
     }
 
     #[test]

@@ -273,6 +273,66 @@ fn recognize_into(
     }
 }
 
+/// Does this simple command start a program as another user than root — `gosu app ...`,
+/// `su-exec`, `chpst -u`, `setuidgid`/`s6-setuidgid`, `runuser`, `setpriv --reuid`,
+/// `chroot --userspec`, `su app -c ...` (also `su -s /bin/sh app -c`)? The switcher may
+/// follow wrappers (`exec gosu app "$@"`). `su -c ...` without a user, or to root, is
+/// still root, and `su app` without `-c` starts no program.
+pub fn switches_user(words: &[Word]) -> bool {
+    words.iter().enumerate().any(|(i, word)| {
+        let rest = &words[i + 1..];
+        match base_name(&word.text) {
+            "gosu" | "su-exec" | "chpst" | "setuidgid" | "s6-setuidgid" | "runuser" => true,
+            "setpriv" => rest.iter().any(|w| {
+                ["--reuid", "--ruid", "--euid"]
+                    .iter()
+                    .any(|o| w.text.starts_with(o))
+            }),
+            "chroot" => rest.iter().any(|w| w.text.starts_with("--userspec")),
+            "su" => su_switches_user(rest),
+            _ => false,
+        }
+    })
+}
+
+/// `su [options] user -c command`: the user, found past su's options (`-s shell`,
+/// `-g group`, `-`, `-l`, `-p`), is not root, and a command is given.
+fn su_switches_user(args: &[Word]) -> bool {
+    let mut user = None;
+    let mut command = false;
+    let mut j = 0;
+    while let Some(word) = args.get(j) {
+        let text = word.text.as_str();
+        match text {
+            "-c" | "--command" | "--session-command" => {
+                command = true;
+                j += 2;
+                continue;
+            }
+            "-s"
+            | "--shell"
+            | "-g"
+            | "--group"
+            | "-G"
+            | "--supp-group"
+            | "-w"
+            | "--whitelist-environment" => j += 2,
+            _ if text.starts_with("--command=") => {
+                command = true;
+                j += 1;
+            }
+            _ if text.starts_with('-') => j += 1,
+            _ => {
+                if user.is_none() {
+                    user = Some(text);
+                }
+                j += 1;
+            }
+        }
+    }
+    command && user.is_some_and(|u| u != "root" && u != "0")
+}
+
 /// The executable's base name: `/usr/local/bin/gunicorn` → `gunicorn`.
 fn base_name(text: &str) -> &str {
     text.rsplit('/').next().unwrap_or(text)
@@ -1199,6 +1259,35 @@ mod tests {
             slice(line, bind.value.as_ref().unwrap().span),
             r#"--bind="0.0.0.0:80""#
         );
+    }
+
+    #[test]
+    fn user_switches() {
+        let switches = |line: &str| switches_user(&crate::lang::shell::split_words(line, 0));
+        for line in [
+            "exec gosu app \"$@\"",
+            "su-exec app:app gunicorn app:app",
+            "su cassandra -c \"$CASSANDRA_HOME/bin/cassandra -f\"",
+            "su -s /bin/sh app -c 'exec worker'",
+            "exec su - app --command=worker",
+            "runuser -u app -- worker",
+            "setpriv --reuid=app --regid=app --init-groups worker",
+            "chroot --userspec=app:app / worker",
+            "s6-setuidgid app worker",
+            "chpst -u app worker",
+        ] {
+            assert!(switches(line), "{line}");
+        }
+        for line in [
+            "su -c 'worker'",
+            "su root -c worker",
+            "su app",
+            "setpriv --no-new-privs worker",
+            "chroot /srv worker",
+            "echo superuser",
+        ] {
+            assert!(!switches(line), "{line}");
+        }
     }
 
     #[test]

@@ -32,6 +32,25 @@ pub fn final_base_image(df: &Dockerfile) -> String {
         .unwrap_or_default()
 }
 
+/// Does the final stage run shell form under BusyBox `ash`: an Alpine or BusyBox base
+/// (`python:3.12-alpine`, `alpine:3.20`, `busybox:1.36`, followed through local stages)
+/// and no SHELL instruction choosing another shell? `ash -c` replaces itself with the
+/// last simple command of its string, where other `/bin/sh`s (dash) fork it.
+pub fn final_shell_is_busybox(df: &Dockerfile) -> bool {
+    let Some(stage) = df.final_stage() else {
+        return false;
+    };
+    if let Some(shell) = last_in_chain(df, stage.index, "SHELL") {
+        let program = shell.words().first().map(|w| w.text.as_str()).unwrap_or("");
+        let name = program.rsplit('/').next().unwrap_or(program);
+        if !matches!(name, "sh" | "ash") {
+            return false;
+        }
+    }
+    let base = final_base_image(df);
+    base.contains("alpine") || base.contains("busybox")
+}
+
 /// `stage` followed by the stages it is built from, most derived first.
 pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<&Stage> {
     let mut chain = Vec::new();
@@ -554,6 +573,23 @@ mod tests {
         assert_eq!(spec.env[0].value.as_ref().unwrap().value, "8080");
         assert!(spec.env[0].from_reference);
         assert_eq!(spec.ports[0].number, Some(8080));
+    }
+
+    #[test]
+    fn busybox_shells() {
+        let busybox = |src: &str| final_shell_is_busybox(&parse(src));
+        assert!(busybox("FROM python:3.14-alpine\nCMD app\n"));
+        assert!(busybox(
+            "ARG BASE=busybox:1.36\nFROM $BASE AS base\nFROM base\n"
+        ));
+        assert!(busybox(
+            "FROM alpine:3.20\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\n"
+        ));
+        assert!(!busybox(
+            "FROM alpine:3.20\nSHELL [\"/bin/bash\", \"-c\"]\n"
+        ));
+        assert!(!busybox("FROM python:3.12-slim\n"));
+        assert!(!busybox(""));
     }
 
     #[test]

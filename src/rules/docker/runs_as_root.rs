@@ -3,6 +3,8 @@
 
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::shell::{Word, split_commands};
+use crate::model::command::switches_user;
 use crate::model::dockerfile::{
     final_base_image, final_stage_container, last_in_chain, main_process_script,
 };
@@ -11,16 +13,6 @@ use crate::rules::project::{ProjectEmitter, resolve_script};
 use crate::source::Span;
 
 pub const TRIGGERS: &[&str] = &["FROM"];
-
-/// Programs that drop root before starting the app (`gosu app gunicorn ...`).
-pub const PRIVILEGE_DROPPERS: &[&str] = &[
-    "gosu",
-    "su-exec",
-    "setpriv",
-    "chpst",
-    "setuidgid",
-    "runuser",
-];
 
 const NO_USER: &str = "the final stage sets no USER: the app runs as root";
 const NO_USER_HELP: &str =
@@ -67,16 +59,16 @@ fn is_nonroot_base(image: &str) -> bool {
         || image.starts_with("cgr.dev/chainguard/")
 }
 
-/// The command starts the app through a tool that switches user.
+/// The command starts the app through a tool that switches user, also inside a
+/// `sh -c "..."` word.
 fn drops_privileges(dockerfile: &Dockerfile) -> bool {
     final_stage_container(dockerfile).is_some_and(|spec| {
-        spec.command_words().any(|w| {
-            let base = w.text.rsplit('/').next().unwrap_or(&w.text);
-            PRIVILEGE_DROPPERS.contains(&base)
-                || w.text
-                    .split_whitespace()
-                    .any(|t| PRIVILEGE_DROPPERS.contains(&t))
-        })
+        let words: Vec<Word> = spec.command_words().cloned().collect();
+        switches_user(&words)
+            || words
+                .iter()
+                .filter(|w| w.text.contains(char::is_whitespace))
+                .any(|w| split_commands(&w.text, 0).iter().any(|c| switches_user(c)))
     })
 }
 

@@ -1,10 +1,12 @@
 //! DF001 shell-form-entrypoint: the image's main process is `/bin/sh -c "..."`, which
 //! does not forward SIGTERM. Judged on the instruction that decides PID 1 in the final
-//! stage (a shell-form ENTRYPOINT, else the CMD), inherited stages included.
+//! stage (a shell-form ENTRYPOINT, else the CMD), inherited stages included; a single
+//! command under BusyBox `ash` (Alpine bases) is exec'd by the shell and not flagged.
 
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::{Arguments, Dockerfile};
-use crate::model::dockerfile::main_process_instruction;
+use crate::lang::shell::is_simple_command;
+use crate::model::dockerfile::{final_shell_is_busybox, main_process_instruction};
 
 pub const TRIGGERS: &[&str] = &["CMD", "ENTRYPOINT"];
 
@@ -19,6 +21,10 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
         return;
     };
     if shell.starts_with_exec() {
+        return;
+    }
+    // BusyBox ash execs a lone simple command itself: the app is PID 1 and gets SIGTERM.
+    if is_simple_command(&shell.text) && final_shell_is_busybox(dockerfile) {
         return;
     }
     out.report(

@@ -11,8 +11,9 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
         let Some(image) = &stage.base_image else {
             continue;
         };
-        // Built from an earlier stage: pinned as that stage is.
-        if stage.parent.is_some() || is_earlier_stage(dockerfile, stage.index, &image.text) {
+        // Built from an earlier stage (also one the build's ARGs pick): pinned as that
+        // stage is.
+        if !dockerfile.stages_built_from(stage).is_empty() {
             continue;
         }
         let written = image.text.as_str();
@@ -58,14 +59,6 @@ fn tag(reference: &str) -> Option<&str> {
 /// `python:${VERSION}`: the tag comes from a variable.
 fn has_variable_tag(reference: &str) -> bool {
     tag(reference).is_some_and(|t| t.contains('$'))
-}
-
-fn is_earlier_stage(dockerfile: &Dockerfile, index: usize, name: &str) -> bool {
-    dockerfile.stages[..index].iter().any(|s| {
-        s.name
-            .as_ref()
-            .is_some_and(|n| n.text.eq_ignore_ascii_case(name))
-    })
 }
 
 /// `$NAME`, `${NAME}`, `${NAME:-default}`: one variable reference and nothing else.

@@ -1,10 +1,12 @@
 //! PY051 error-log-without-traceback: `logger.error(...)` inside an `except` clause
-//! without `exc_info`, so the log says something failed but not where or why.
+//! without `exc_info`, so the log says something failed but not where or why — unless
+//! the clause writes the traceback another way (`logger.exception`, `exc_info=` on
+//! another log call, `traceback.format_exc()`) or re-raises.
 
 use super::{PythonFile, logger_method};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
-use crate::model::python::HandlerId;
+use crate::model::python::{Call, HandlerId};
 
 pub const TRIGGERS: Gate = Gate::Every(&[REGION, Gate::Any(&["except"])]);
 
@@ -24,12 +26,19 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         if handler.body_reraises || handler.broad().is_none() {
             continue;
         }
-        for &id in &handler.body_calls {
-            let call = module.call(id);
-            // Only calls in this clause itself, not in one nested in it.
-            if call.handler != Some(HandlerId(index)) {
-                continue;
-            }
+        // Only calls in this clause itself, not in one nested in it.
+        let calls: Vec<&Call> = handler
+            .body_calls
+            .iter()
+            .map(|&id| module.call(id))
+            .filter(|call| call.handler == Some(HandlerId(index)))
+            .collect();
+        // Another statement of the clause writes the traceback: the error log beside it
+        // loses nothing.
+        if calls.iter().any(|call| writes_traceback(call)) {
+            continue;
+        }
+        for call in calls {
             let Some(method) = logger_method(call) else {
                 continue;
             };
@@ -49,4 +58,21 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             .help("use `logger.exception(...)`, or pass `exc_info=True`");
         }
     }
+}
+
+/// Does the call write the exception's traceback: `logger.exception(...)`, a logging call
+/// with `exc_info=`, or the `traceback` module printing or formatting it?
+fn writes_traceback(call: &Call) -> bool {
+    if let Some(method) = logger_method(call) {
+        return method == "exception" || call.keyword("exc_info").is_some();
+    }
+    matches!(
+        call.qualname.as_deref(),
+        Some(
+            "traceback.print_exc"
+                | "traceback.format_exc"
+                | "traceback.print_exception"
+                | "traceback.format_exception"
+        )
+    )
 }

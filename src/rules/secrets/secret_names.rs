@@ -6,6 +6,8 @@
 //! - [`is_secret_name`]: does a variable/key name say it holds a credential
 //!   (`DB_PASSWORD`, `apiKey`, `AWS_SECRET_ACCESS_KEY`, `client_secret`), as opposed to
 //!   something about one (`TOKEN_COUNT`, `PASSWORD_FILE`, `AUTH_URL`, `ACCESS_KEY_ID`)?
+//! - [`is_qualified_secret_name`]: the same for a value read in code, where a name that
+//!   is only `token` is as often an identifier (`checkout.token`).
 //! - [`is_placeholder`]: is a value obviously not a real secret (empty, `<your-key>`,
 //!   `${VAR}`, `{{ .Values.x }}`, `xxx`, `***`, a file under `/run/secrets/`)? Known
 //!   default passwords (`changeme`, `password`) are *not* placeholders: they are real,
@@ -63,6 +65,7 @@ struct Names {
     pairs: Vec<[String; 2]>,
     not_after: Vec<String>,
     not_before: Vec<String>,
+    not_alone: Vec<String>,
 }
 
 fn names() -> &'static Names {
@@ -134,6 +137,17 @@ pub fn is_secret_name(name: &str) -> bool {
     };
     !words[last + 1..].iter().any(|w| has(&names.not_after, w))
         && !words[..first].iter().any(|w| has(&names.not_before, w))
+}
+
+/// Does a value's name in code say it is a credential, more than one word that alone is
+/// as often an identifier (`checkout.token`, an order's UUID)? `access_token`,
+/// `GITHUB_TOKEN` and `password` do; `token` does not. For values read in code (PY053),
+/// not for assignments of literals, where a `TOKEN = "..."` is a credential.
+pub fn is_qualified_secret_name(name: &str) -> bool {
+    match name_words(name).as_slice() {
+        [word] if names().not_alone.contains(word) => false,
+        _ => is_secret_name(name),
+    }
 }
 
 /// Is the value obviously not a real secret? Shorter than 4 characters; a placeholder
@@ -763,6 +777,23 @@ mod tests {
             "AUTH_SCHEMES",
         ] {
             assert!(!is_secret_name(name), "{name} should not be secret-looking");
+        }
+    }
+
+    #[test]
+    fn qualified_secret_names() {
+        for name in [
+            "access_token",
+            "authToken",
+            "API_TOKEN",
+            "id_token",
+            "password",
+            "secret",
+        ] {
+            assert!(is_qualified_secret_name(name), "{name}");
+        }
+        for name in ["token", "_token", "TOKEN", "key", "id", "token_count"] {
+            assert!(!is_qualified_secret_name(name), "{name}");
         }
     }
 
