@@ -273,8 +273,11 @@ def cmd_checkout(args) -> int:
 # --- run ------------------------------------------------------------------------------
 
 
-def lint_repo(binary: Path, repo_dir: Path, name: str, threads: int | None) -> tuple[list[Finding], float]:
+def lint_repo(binary: Path, repo_dir: Path, name: str, threads: int | None,
+              select: str | None = None) -> tuple[list[Finding], float]:
     cmd = [str(binary), "check", "--format", "json", "--exit-zero", "--quiet"]
+    if select:
+        cmd += ["--select", select]
     if threads:
         cmd += ["--threads", str(threads)]
     start = time.perf_counter()
@@ -329,7 +332,7 @@ def cmd_run(args) -> int:
             sys.exit(f"{repo_dir} is missing: run `checkout` first")
         if not stamp.is_file() or stamp.read_text().strip() != pin(repo):
             sys.exit(f"{repo_dir} is not at the pinned {pin(repo)}: run `checkout` again")
-        findings, seconds = lint_repo(binary, repo_dir, repo["name"], args.threads)
+        findings, seconds = lint_repo(binary, repo_dir, repo["name"], args.threads, args.select)
         counts = Counter(f.rule for f in findings)
         repo_lines.append({"repo": repo["name"], "pin": pin(repo), "seconds": round(seconds, 2),
                            "findings": len(findings), "counts": dict(sorted(counts.items()))})
@@ -557,19 +560,35 @@ def cmd_precision(args) -> int:
     return 0
 
 
+def pedantic_rules(binary: Path) -> set[str]:
+    """The rules of the opt-in `pedantic` group, as the binary lists them."""
+    out = subprocess.run([str(binary), "rules", "--json"], capture_output=True, text=True, check=True)
+    return {r["id"] for r in json.loads(out.stdout) if r.get("group") == "pedantic"}
+
+
 def cmd_keep(args) -> int:
     rows = [row for row in read_sheet(Path(args.review)) if row["verdict"] == "TP"]
-    _, repos, findings = read_run(Path(args.run))
-    by_place = defaultdict(list)
-    for f in findings:
-        by_place[(f.repo, f.path, f.rule)].append(f)
-    lost, reworded = [], []
+    # A true positive of a rule moved to the opt-in group is still owed: it is checked
+    # against a run with that group selected (`run --select pedantic`), not the default run.
+    opt_in = pedantic_rules(Path(args.bin))
+    runs = {False: read_run(Path(args.run))}
+    if args.pedantic_run:
+        runs[True] = read_run(Path(args.pedantic_run))
+    by_place = {kind: defaultdict(list) for kind in runs}
+    for kind, (_, _, findings) in runs.items():
+        for f in findings:
+            by_place[kind][(f.repo, f.path, f.rule)].append(f)
+    lost, reworded, unchecked = [], [], []
     for row in rows:
         want = sheet_finding(row)
-        if want.repo not in repos:
+        kind = want.rule in opt_in
+        if kind not in runs:
+            unchecked.append(want)
+            continue
+        if want.repo not in runs[kind][1]:
             lost.append((want, "repository not in the run"))
             continue
-        candidates = by_place.get((want.repo, want.path, want.rule), [])
+        candidates = by_place[kind].get((want.repo, want.path, want.rule), [])
         if any(f.key == want.key for f in candidates):
             continue
         same_line = [f for f in candidates if f.line == want.line]
@@ -577,12 +596,16 @@ def cmd_keep(args) -> int:
             reworded.append((want, same_line[0]))
         else:
             lost.append((want, "not reported"))
-    print(f"{len(rows)} true positives checked against {args.run}: "
-          f"{len(rows) - len(lost)} kept, {len(lost)} lost.")
+    checked = len(rows) - len(unchecked)
+    against = args.run + (f" and {args.pedantic_run}" if args.pedantic_run else "")
+    print(f"{len(rows)} true positives, {checked} checked against {against}: "
+          f"{checked - len(lost)} kept, {len(lost)} lost.")
     for want, now in reworded:
         print(f"  kept, message changed: {want.repo} {want.location} {want.rule}: {now.message}")
     for want, why in lost:
         print(f"  LOST ({why}): {want.repo} {want.location} {want.rule}: {want.message}")
+    for want in unchecked:
+        print(f"  not checked (opt-in rule; pass --pedantic-run): {want.repo} {want.location} {want.rule}")
     return 1 if lost else 0
 
 
@@ -607,6 +630,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--label", help="name of this run in diffs (default: the binary's file name)")
     r.add_argument("--threads", type=int, help="pass --threads to prodlint")
     r.add_argument("--only", nargs="+", metavar="NAME", help="only these repositories")
+    r.add_argument("--select", help="pass --select to prodlint (e.g. `pedantic` for the opt-in group)")
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("diff", help="what a new run adds and removes, as Markdown")
@@ -629,7 +653,9 @@ def parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("keep", help="check every TP of a review sheet is still reported")
     k.add_argument("--review", default=str(HERE / "must-keep.tsv"))
-    k.add_argument("--run", required=True)
+    k.add_argument("--run", required=True, help="a default run")
+    k.add_argument("--pedantic-run", help="a run with --select pedantic, for TPs of opt-in rules")
+    k.add_argument("--bin", default="target/release/prodlint", help="prodlint binary (for the rule groups)")
     k.set_defaults(func=cmd_keep)
     return p
 

@@ -1,14 +1,15 @@
 //! PY053 secret-in-log: a logging call (or `print`) passes a value whose name says it is a
 //! secret (`logger.info("login %s %s", user, password)`). Which names are secret is data
 //! (`rules/secrets/secret-names.toml`); only arguments that are a bare name or attribute
-//! chain are judged, by their last segment. A value named only `token` is not: on a model
-//! object (`checkout.token`) it is as often an identifier as a credential.
+//! chain are judged, by their last segment. A model field named only `token`
+//! (`checkout.token`) is not: there it is as often an identifier as a credential; a
+//! variable or parameter `token` (an invite link being validated) is judged.
 
 use super::{PythonFile, is_dotted_name, last_segment};
 use crate::diagnostic::Emitter;
 use crate::gate::Gate;
 use crate::model::python::{ArgumentKind, Call};
-use crate::rules::secrets::secret_names::is_qualified_secret_name;
+use crate::rules::secrets::secret_names::{is_qualified_secret_name, is_secret_name};
 
 /// A logging call or print whose arguments (up to one level of nested parentheses, over
 /// several lines) hold a secret-looking word.
@@ -65,7 +66,7 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
                 if LOGGING_KEYWORDS.contains(&keyword.as_str()) {
                     continue;
                 }
-                if is_qualified_secret_name(keyword) {
+                if is_secret_name(keyword) {
                     out.report(
                         arg.span,
                         format!("`{}` logs a value named `{keyword}`", call.callee_text),
@@ -75,7 +76,13 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
                 }
             }
             let text = file.text(arg.value_span);
-            if is_dotted_name(text) && is_qualified_secret_name(last_segment(text)) {
+            // A field of an object needs a qualified name; a variable is judged by its name.
+            let secret = if text.contains('.') {
+                is_qualified_secret_name(last_segment(text))
+            } else {
+                is_secret_name(text)
+            };
+            if is_dotted_name(text) && secret {
                 let sink = if call.qualname.as_deref() == Some("builtins.print") {
                     "the output"
                 } else {
