@@ -222,7 +222,9 @@ fn check_urllib3(module: &Module, out: &mut Emitter) {
             let total = call.keyword("total").or_else(|| call.positional(0));
             let retries = match total.map(|a| &a.value) {
                 None => true, // urllib3 retries 10 times by default
-                Some(Literal::Int(n)) => *n > 0,
+                // urllib3 backs off only between consecutive retries: one retry is
+                // taken at once whatever `backoff_factor` says.
+                Some(Literal::Int(n)) => *n > 1,
                 Some(Literal::Bool(b)) => *b,
                 Some(Literal::None) => true,
                 Some(_) => continue,

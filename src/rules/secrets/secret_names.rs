@@ -593,6 +593,12 @@ pub fn is_label_constant(name: &str, value: &str) -> bool {
     {
         return true;
     }
+    // A token named for what it marks (`REQUEST_TOKEN = "request"`): a token is issued,
+    // never a word someone chose, so the name's own words are a marker, not a weak token.
+    if words.last().is_some_and(|w| w == "token") && words[..words.len() - 1].concat() == value_bare
+    {
+        return true;
+    }
     // The name's last word spelled out or inflected, as a word: `AUTH = "authorize"`,
     // `DOC_CATEGORY_AUTH = "Authentication"`, `PASSWORD = "Passwords"`.
     const ENDINGS: &[&str] = &[
@@ -920,6 +926,7 @@ mod tests {
             ("AUTH_HMAC_SHA1", "hmac-sha1"),
             ("DOC_CATEGORY_AUTH", "Authentication"),
             ("Choices.PASSWORD", "password"),
+            ("REQUEST_TOKEN", "request"),
         ] {
             assert!(is_label_constant(name, value), "{name} = {value:?}");
         }
@@ -930,6 +937,8 @@ mod tests {
             ("password", "password"),
             ("SECRET_KEY", "k9x2LmQp0w8vR"),
             ("AUTH_TOKEN", "Tokenvalue"),
+            ("REQUEST_TOKEN", "request-7f3a9c"),
+            ("ADMIN_PASSWORD", "admin"),
         ] {
             assert!(!is_label_constant(name, value), "{name} = {value:?}");
         }
