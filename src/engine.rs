@@ -3,14 +3,13 @@
 //! collect facts — then the project rules over the merged facts, then filtering.
 
 use crate::collect::{
-    command_text, dev_server_starts, gunicorn_conf_facts, gunicorn_run, image_repository_name,
-    probe_paths, python_routes,
+    command_text, dev_server_starts, gunicorn_conf_facts, gunicorn_run, probe_paths, python_routes,
 };
 use crate::config::Settings;
 use crate::context::{self, Context, Decision, Reason};
 use crate::diagnostic::{Anchor, Diagnostic, Emitter, Finding};
 use crate::discover::relative_to_root;
-use crate::gate::{Gate, GateSet, Scan};
+use crate::gate::{Gate, GateSet, Scan, Syntax};
 use crate::kind::{ArtifactKind, classify, has_line_comments, is_gunicorn_config};
 use crate::lang::python::PythonParser;
 use crate::lang::python_outline;
@@ -75,8 +74,8 @@ struct KindPlan {
 }
 
 impl KindPlan {
-    fn new(rules: Vec<usize>) -> Self {
-        Self::build(rules, Vec::new(), &[], false)
+    fn new(rules: Vec<usize>, syntax: Syntax) -> Self {
+        Self::build(rules, syntax, Vec::new(), &[], false)
     }
 
     /// `signals`: gates the engine itself reads, searched in the same pass (see
@@ -85,17 +84,21 @@ impl KindPlan {
     /// written in any case.
     fn build(
         rules: Vec<usize>,
+        syntax: Syntax,
         signals: Vec<Gate>,
         extra: &[String],
         case_insensitive: bool,
     ) -> Self {
         let registry = registry();
-        let gates = rules.iter().map(|&i| registry.rules[i].gate).collect();
+        let gates = rules
+            .iter()
+            .map(|&i| registry.rules[i].gate.for_syntax(syntax))
+            .collect();
         let scopes: Vec<Scope> = rules.iter().map(|&i| registry.rules[i].scope).collect();
         let regions = scopes
             .iter()
             .map(|scope| match scope {
-                Scope::Function(region) | Scope::Statement(region) => *region,
+                Scope::Function(region) | Scope::Statement(region) => region.for_syntax(syntax),
                 Scope::Module => Gate::Any(&[]),
             })
             .collect();
@@ -257,29 +260,38 @@ impl Plan {
         };
         let container = |c: &Check| matches!(c, Check::Container(_) | Check::Server(_));
         Plan {
-            text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_)))),
+            text: KindPlan::new(enabled(&|c| matches!(c, Check::Text(_))), Syntax::Other),
             python: KindPlan::build(
                 enabled(&|c| matches!(c, Check::Python(_) | Check::Named(_))),
+                Syntax::Python,
                 vec![PYTHON_FACT_GATE, UVICORN_GATE],
                 &settings.python.trigger_words(),
                 false,
             ),
             python_servers: enabled(&|c| matches!(c, Check::Server(_))),
-            rust: KindPlan::new(enabled(&|c| matches!(c, Check::Rust(_) | Check::Named(_)))),
+            rust: KindPlan::new(
+                enabled(&|c| matches!(c, Check::Rust(_) | Check::Named(_))),
+                Syntax::Rust,
+            ),
             dockerfile: KindPlan::build(
                 enabled(&|c| matches!(c, Check::Dockerfile(_) | Check::Named(_)) || container(c)),
+                Syntax::Dockerfile,
                 Vec::new(),
                 &[],
                 true,
             ),
-            kubernetes: KindPlan::new(enabled(&|c| {
-                matches!(c, Check::Manifest(_) | Check::Named(_)) || container(c)
-            })),
-            compose: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)) || container(c))),
-            other_yaml: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
-            dotenv: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_)))),
-            procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
-            scripts: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_)))),
+            kubernetes: KindPlan::new(
+                enabled(&|c| matches!(c, Check::Manifest(_) | Check::Named(_)) || container(c)),
+                Syntax::Yaml,
+            ),
+            compose: KindPlan::new(
+                enabled(&|c| matches!(c, Check::Named(_)) || container(c)),
+                Syntax::Yaml,
+            ),
+            other_yaml: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_))), Syntax::Yaml),
+            dotenv: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_))), Syntax::Dotenv),
+            procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_))), Syntax::Other),
+            scripts: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_))), Syntax::Other),
             project: settings
                 .enabled
                 .iter()
@@ -986,17 +998,7 @@ fn check_kubernetes(
     check_containers(file, containers, &plan.deployment, active, findings, facts);
     if plan.collects_facts() {
         facts.kubernetes = manifest.facts(file);
-        facts.kubernetes_probes = containers
-            .iter()
-            .filter(|c| !c.is_run_to_completion())
-            .map(|c| {
-                let image = c.image.as_ref().map(|i| image_repository_name(&i.value));
-                (
-                    image,
-                    c.readiness_probe.is_some() || c.liveness_probe.is_some(),
-                )
-            })
-            .collect();
+        facts.kubernetes_containers = containers.iter().any(|c| !c.is_run_to_completion());
         let base_dir = base_dir(file);
         for spec in containers {
             let words: Vec<&Word> = spec.command_words().collect();

@@ -27,6 +27,23 @@ pub enum Gate {
     Either(&'static [Gate]),
     /// Every one of several gates.
     Every(&'static [Gate]),
+    /// A gate per syntax, for rules that read several kinds of file and look for
+    /// different words in each (a YAML `name:` key means nothing in Python, where `name`
+    /// is on every other line). The first entry naming the file's syntax decides; a
+    /// syntax no entry names never passes. Only as a rule's whole gate (see `for_syntax`).
+    BySyntax(&'static [(&'static [Syntax], Gate)]),
+}
+
+/// The syntax families of the files a gate set searches (see `Gate::BySyntax`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Python,
+    Rust,
+    Dockerfile,
+    Yaml,
+    Dotenv,
+    /// Procfiles, shell scripts, any other text.
+    Other,
 }
 
 impl Gate {
@@ -38,9 +55,25 @@ impl Gate {
             Gate::Either(gates) | Gate::Every(gates) => {
                 gates.iter().flat_map(Gate::literals).collect()
             }
+            Gate::BySyntax(entries) => entries.iter().flat_map(|(_, g)| g.literals()).collect(),
+        }
+    }
+
+    /// The gate that applies to files of `syntax`: a `BySyntax` gate's entry for it (none:
+    /// a gate that never passes), any other gate itself.
+    pub fn for_syntax(self, syntax: Syntax) -> Gate {
+        match self {
+            Gate::BySyntax(entries) => entries
+                .iter()
+                .find(|(syntaxes, _)| syntaxes.contains(&syntax))
+                .map_or(NEVER, |&(_, gate)| gate.for_syntax(syntax)),
+            gate => gate,
         }
     }
 }
+
+/// A gate no file passes (one group of literals, empty) and that marks nothing.
+const NEVER: Gate = Gate::All(&[&[]]);
 
 /// The gates of several rules of one kind of file, compiled into one search.
 ///
@@ -243,6 +276,13 @@ fn compile(
             gates
                 .iter()
                 .map(|g| compile(g, literals, regexes))
+                .collect(),
+        ),
+        // Resolved by `for_syntax` before a set is built; nested, it is all its entries.
+        Gate::BySyntax(entries) => Compiled::Either(
+            entries
+                .iter()
+                .map(|(_, g)| compile(g, literals, regexes))
                 .collect(),
         ),
     }

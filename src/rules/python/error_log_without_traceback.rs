@@ -14,7 +14,7 @@ pub const TRIGGERS: Gate = Gate::Every(&[REGION, Gate::Any(&["except"])]);
 /// by itself (`from logging import error`), not at `add_error(`.
 pub const REGION: Gate = Gate::Regex {
     literals: &["error(", "critical("],
-    pattern: r"(?:^|[^\w])(?:error|critical)\(",
+    pattern: r"\b(?:error|critical)\(",
 };
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
