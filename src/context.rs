@@ -295,11 +295,40 @@ fn from_path(relative: &Path, configured_tests: bool) -> Decision {
     if let Some(reason) = folder_in(DEVELOPMENT_FOLDERS) {
         return Decision::new(Context::Development, reason);
     }
+    if let Some(reason) = maintainer_script(&folders, &name) {
+        return Decision::new(Context::Development, reason);
+    }
     let parent = folders.last().map(String::as_str).unwrap_or("");
     if let Some(decision) = from_name(&name, parent, !configured_tests) {
         return decision;
     }
     Decision::new(Context::Production, Reason::Default)
+}
+
+/// A Python script in a `tools/`, `scripts/` or `bin/` folder at the project's top: what
+/// maintainers run by hand (release managers, data regenerators, smoke-test settings).
+/// The application's own code lives in its package; a `tools/` inside it
+/// (`dojo/tools/`) is production code, and so are shell scripts, which images run.
+fn maintainer_script(folders: &[String], name: &str) -> Option<Reason> {
+    let top = folders.first()?;
+    (name.ends_with(".py") && MAINTAINER_FOLDERS.contains(&top.as_str()))
+        .then(|| Reason::Folder(top.clone()))
+}
+
+/// Top-level folders of maintainer scripts (see `maintainer_script`).
+const MAINTAINER_FOLDERS: &[&str] = &["tools", "scripts", "bin", "devtools"];
+
+/// A configuration class for tests (`TestingConfig`, `TestConfig`, `UnitTestSettings`):
+/// its class attributes are test settings, like those of a `settings/test.py`.
+pub fn is_test_config_class(name: &str) -> bool {
+    let config = ["Config", "Configuration", "Settings"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix));
+    config
+        && (name.starts_with("Test")
+            || name.contains("Testing")
+            || name.contains("TestConfig")
+            || name.contains("TestSettings"))
 }
 
 /// `selenium_tests/`, `api-tests/`, `test_project/`.
@@ -501,6 +530,37 @@ mod tests {
         assert_eq!(context("app/debug.py"), Context::Production);
         assert_eq!(context("app/local.py"), Context::Production);
         assert_eq!(context("app/testing.py"), Context::Production);
+        // Maintainer scripts at the top, not a package's own `tools/` or a shell script.
+        assert_eq!(context("tools/global_domains.py"), Context::Development);
+        assert_eq!(context("bin/release_manager.py"), Context::Development);
+        assert_eq!(
+            context("scripts/smoketest_configuration.py"),
+            Context::Development
+        );
+        assert_eq!(context("dojo/tools/parser.py"), Context::Production);
+        assert_eq!(context("backend/scripts/prestart.py"), Context::Production);
+        assert_eq!(context("scripts/entrypoint.sh"), Context::Production);
+    }
+
+    #[test]
+    fn test_configuration_classes() {
+        for name in [
+            "TestingConfig",
+            "TestConfig",
+            "UnitTestSettings",
+            "IntegrationTestingConfiguration",
+        ] {
+            assert!(is_test_config_class(name), "{name}");
+        }
+        for name in [
+            "ProductionConfig",
+            "Config",
+            "TestView",
+            "LatestConfig",
+            "ContestSettings",
+        ] {
+            assert!(!is_test_config_class(name), "{name}");
+        }
         assert_eq!(context("proj/settings/production.py"), Context::Production);
     }
 

@@ -430,7 +430,9 @@ fn contexts_come_from_folders_names_and_config_and_show_files_lists_them() {
     write(dir.path(), "app/client.py", call);
     write(dir.path(), "docs/client.py", call);
     write(dir.path(), "deploy/dev/client.py", call);
-    write(dir.path(), "tools/client.py", call);
+    write(dir.path(), "ops/client.py", call);
+    // A top-level tools/ script is what maintainers run by hand.
+    write(dir.path(), "tools/release.py", call);
     write(dir.path(), "blob", "\u{0}data");
     let listing = stdout_of(
         prodlint()
@@ -448,7 +450,8 @@ fn contexts_come_from_folders_names_and_config_and_show_files_lists_them() {
             vec!["blob", "skipped", "skipped:"],
             vec!["deploy/dev/client.py", "python", "development"],
             vec!["docs/client.py", "python", "example"],
-            vec!["tools/client.py", "python", "production"],
+            vec!["ops/client.py", "python", "production"],
+            vec!["tools/release.py", "python", "development"],
         ],
         "{listing}"
     );
@@ -458,12 +461,12 @@ fn contexts_come_from_folders_names_and_config_and_show_files_lists_them() {
             .map(|l| l.split(':').next().unwrap_or("").to_string())
             .collect()
     };
-    assert_eq!(flagged(dir.path()), ["app/client.py", "tools/client.py"]);
-    // Globs of `[contexts]` come first: docs/ made production, tools/ development.
+    assert_eq!(flagged(dir.path()), ["app/client.py", "ops/client.py"]);
+    // Globs of `[contexts]` come first: docs/ made production, ops/ development.
     write(
         dir.path(),
         "prodlint.toml",
-        "[contexts]\nproduction = [\"docs\"]\ndevelopment = [\"tools\"]\n",
+        "[contexts]\nproduction = [\"docs\"]\ndevelopment = [\"ops\"]\n",
     );
     assert_eq!(flagged(dir.path()), ["app/client.py", "docs/client.py"]);
     write(
