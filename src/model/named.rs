@@ -94,13 +94,28 @@ pub fn inside_quotes(text: &str, span: Span) -> Span {
 }
 
 /// Python: assignments to names, attributes and string subscripts, keyword arguments,
-/// default arguments, comparisons with string literals and dict display entries.
+/// default arguments, comparisons with string literals and dict display entries. The
+/// body of a test configuration class (`class TestingConfig(Config)`) is test data, as
+/// a test settings module is, and holds no values here.
 pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
     let mut out = Vec::new();
+    let test_config_classes: Vec<Span> = module
+        .classes
+        .iter()
+        .filter(|class| crate::context::is_test_config_class(&class.name))
+        .map(|class| class.span)
+        .collect();
     for assignment in &module.assignments {
         let Literal::Str(value) = &assignment.value else {
             continue;
         };
+        if assignment.in_class
+            && test_config_classes.iter().any(|class| {
+                class.start <= assignment.span.start && assignment.span.end <= class.end
+            })
+        {
+            continue;
+        }
         let name = match &assignment.target {
             AssignTarget::Name(name) => name.as_str(),
             AssignTarget::Attribute { attr, .. } => attr.as_str(),
