@@ -65,6 +65,9 @@ pub struct ImageRun {
     pub by: String,
     /// The deployment checks the container's health (compose healthcheck, a probe).
     pub health_checked: bool,
+    /// The runtime acts on the image's own HEALTHCHECK (compose, Docker); Kubernetes
+    /// ignores it and uses its probes.
+    pub uses_image_healthcheck: bool,
     /// The deployment runs the container as a non-root user.
     pub non_root: bool,
 }
@@ -360,6 +363,7 @@ impl Deployment {
                     health_checked: body
                         .get("healthcheck")
                         .is_some_and(|h| h.get("disable").and_then(Node::as_bool) != Some(true)),
+                    uses_image_healthcheck: true,
                     non_root: user.is_some_and(|u| {
                         let who = u.split(':').next().unwrap_or("");
                         !who.is_empty() && who != "root" && who != "0" && !who.contains('$')
@@ -511,7 +515,9 @@ impl Deployment {
             if let Some(target) = target.filter(|t| !t.contains('$')) {
                 self.targets.entry(path.clone()).or_insert(target);
             }
-            for tag in tags.iter().filter(|t| !t.starts_with('$')) {
+            // `${PROJECT}/cassandra:${VERSION}` still names the repository `cassandra`;
+            // `tag` drops a tag whose repository name itself is a variable.
+            for tag in &tags {
                 self.tag(tag, &path, built);
             }
         }
@@ -607,6 +613,7 @@ fn read_manifests(file: &IndexFile, runners: &mut Vec<Runner>) {
                     spec.name.as_deref().unwrap_or("?")
                 ),
                 health_checked: spec.readiness_probe.is_some() || spec.liveness_probe.is_some(),
+                uses_image_healthcheck: false,
                 non_root,
             },
         });
@@ -616,13 +623,26 @@ fn read_manifests(file: &IndexFile, runners: &mut Vec<Runner>) {
 /// The Dockerfile of a folder named like the image (`src/cart/Dockerfile` for image
 /// `…/cart`), when exactly one Dockerfile matches.
 fn dockerfile_in_folder_named(dockerfiles: &[&str], repository: &str) -> Option<String> {
-    let mut matches = dockerfiles.iter().filter(|path| {
-        let dir = parent(path);
-        let folder = dir.rsplit('/').next().unwrap_or(&dir).to_ascii_lowercase();
-        !folder.is_empty() && folder == repository
-    });
+    let mut matches = dockerfiles
+        .iter()
+        .filter(|path| image_folder_name(path).is_some_and(|folder| folder == repository));
     let first = matches.next()?;
     matches.next().is_none().then(|| first.to_string())
+}
+
+/// The name of the image a Dockerfile's folder says it builds, lowercased:
+/// `src/orders/Dockerfile` → `orders`. A folder that only says it holds an image
+/// (`databases/cassandra/image/Dockerfile`, `api/docker/Dockerfile`) names it by its parent.
+pub fn image_folder_name(dockerfile: &str) -> Option<String> {
+    let mut folders = dockerfile.rsplit('/').skip(1).map(str::to_ascii_lowercase);
+    let folder = folders.next()?;
+    if matches!(
+        folder.as_str(),
+        "image" | "images" | "docker" | "container" | "build"
+    ) {
+        return folders.next();
+    }
+    Some(folder)
 }
 
 /// The service names of a compose file's first document.

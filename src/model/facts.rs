@@ -237,10 +237,9 @@ pub struct FileFacts {
     pub shell_script: Option<ShellScriptFacts>,
     pub unchecked_image: Option<UncheckedImage>,
     pub root_via_script: Option<RootViaScript>,
-    /// Long-running Kubernetes containers: the repository name of each one's image
-    /// (`registry/team/orders:1.2` → `orders`) and whether it has a readiness or
-    /// liveness probe.
-    pub kubernetes_probes: Vec<(Option<String>, bool)>,
+    /// The file runs long-running Kubernetes containers (which ignore an image's
+    /// HEALTHCHECK and use their probes).
+    pub kubernetes_containers: bool,
     /// The file is a compose file (it runs images with their own HEALTHCHECK).
     pub compose: bool,
     /// The file's suppression comments, applied to project findings that land in it.
@@ -260,7 +259,7 @@ impl FileFacts {
             && self.shell_script.is_none()
             && self.unchecked_image.is_none()
             && self.root_via_script.is_none()
-            && self.kubernetes_probes.is_empty()
+            && !self.kubernetes_containers
             && !self.compose
             && self.suppressions.is_empty()
     }
