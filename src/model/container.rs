@@ -254,6 +254,12 @@ pub struct ContainerSpec {
     /// Another container of the same file or stack runs this image's repository at a
     /// pinned tag: the moving tag here is an oversight, not a choice.
     pub pinned_elsewhere: bool,
+    /// Another container of the same pod has a readiness probe: the pod, and so the
+    /// Services routing to it, wait for that one (Kubernetes).
+    pub pod_gated_by_sibling: bool,
+    /// Every (non-init) container of the pod sets a memory limit, or has its resources
+    /// written by a template (Kubernetes).
+    pub pod_containers_sized: bool,
 }
 
 impl ContainerSpec {
@@ -281,6 +287,8 @@ impl ContainerSpec {
             partially_known: false,
             tagged_at_deploy: false,
             pinned_elsewhere: false,
+            pod_gated_by_sibling: false,
+            pod_containers_sized: false,
         }
     }
 

@@ -375,6 +375,28 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
             found.push(Container { spec, node });
         }
     }
+    // A pod is Ready when all its containers are: one readiness probe gates the pod.
+    let main = |c: &Container| {
+        matches!(
+            c.spec.origin,
+            ContainerOrigin::Kubernetes { init: false, .. }
+        )
+    };
+    let probed: Vec<bool> = found
+        .iter()
+        .map(|c| main(c) && c.spec.readiness_probe.is_some())
+        .collect();
+    let sized = found
+        .iter()
+        .filter(|c| main(c))
+        .all(|c| c.spec.resources.limits_memory.is_some() || c.spec.resources.unknown);
+    for (i, container) in found.iter_mut().enumerate() {
+        container.spec.pod_gated_by_sibling = probed
+            .iter()
+            .enumerate()
+            .any(|(j, &probed)| probed && j != i);
+        container.spec.pod_containers_sized = sized;
+    }
     found
 }
 

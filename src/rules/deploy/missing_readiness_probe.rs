@@ -9,5 +9,9 @@ use crate::model::container::ContainerSpec;
 pub const TRIGGERS: &[&str] = &["containers", "services"];
 
 pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
+    // A sidecar's pod is already gated by the main container's readiness probe.
+    if spec.pod_gated_by_sibling {
+        return;
+    }
     require_probe(spec, ProbeKind::Readiness, out);
 }
