@@ -14,6 +14,14 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     {
         return;
     }
+    // An init container runs before the pod's containers, never beside them, and is
+    // done in a moment (a wait for a dependency, a config rewrite): where the pod's
+    // containers are sized, so is the pod.
+    if matches!(spec.origin, ContainerOrigin::Kubernetes { init: true, .. })
+        && spec.pod_containers_sized
+    {
+        return;
+    }
     let resources = &spec.resources;
     let kubernetes = matches!(spec.origin, ContainerOrigin::Kubernetes { .. });
     let mut missing = Vec::new();
