@@ -420,7 +420,8 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     let kind = classify(path, &text);
     let decision = plan.context_of(path, settings);
     let context = decision.context;
-    let file = SourceFile::new(path, text);
+    let mut file = SourceFile::new(path, text);
+    file.context = context;
     let mut findings: Findings = Vec::new();
     let mut facts = FileFacts {
         path: file.path_str(),

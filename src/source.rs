@@ -143,6 +143,9 @@ pub struct SourceFile {
     /// the file lies under it).
     pub path: PathBuf,
     pub text: String,
+    /// The part of the project the file belongs to (production unless the engine found
+    /// otherwise): for the few rules whose checks differ by context within one rule.
+    pub context: crate::context::Context,
     /// Built on first use: most files of a big tree never need a line number.
     line_index: std::sync::OnceLock<LineIndex>,
 }
@@ -152,6 +155,7 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            context: crate::context::Context::Production,
             line_index: std::sync::OnceLock::new(),
         }
     }

@@ -6,6 +6,7 @@
 //! keyword of their format. The secret is never printed: messages carry a masked prefix
 //! and the finding marks the secret's bytes so every renderer masks the source line.
 
+use crate::context::Context;
 use crate::diagnostic::{Emitter, redact};
 use crate::source::{SourceFile, Span};
 use aho_corasick::AhoCorasick;
@@ -46,6 +47,18 @@ struct FormatDef {
     min_length: usize,
     #[serde(default)]
     host_group: Option<usize>,
+    /// The capture group of the user name a password belongs to: a password that is the
+    /// user's name (or part of it, or holds it) is a default, not a secret.
+    #[serde(default)]
+    user_group: Option<usize>,
+    /// A host on the machine itself (`localhost`, `127.0.0.1`): the credential opens a
+    /// developer's local service.
+    #[serde(default)]
+    local_host_ok: bool,
+    /// Reported only in production files: in CI and development files such a value opens
+    /// the throwaway service the file itself starts.
+    #[serde(default)]
+    production_only: bool,
     #[serde(default)]
     skip_in_docs: bool,
     #[serde(default)]
@@ -54,8 +67,10 @@ struct FormatDef {
 
 impl FormatDef {
     /// Is this match a documentation example or a placeholder rather than a secret?
-    fn is_example(&self, value: &str, host: Option<&str>) -> bool {
+    fn is_example(&self, value: &str, host: Option<&str>, user: Option<&str>) -> bool {
         self.allow.iter().any(|a| a == value)
+            || user.is_some_and(|user| is_user_name_default(user, value))
+            || (self.local_host_ok && host.is_some_and(is_local_host))
             || value.chars().count() < self.min_length
             || (self.placeholder_ok && looks_like_placeholder(value))
             || self
@@ -193,7 +208,9 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
     });
     for (line, format_index) in candidates {
         let format = &engine.formats[format_index];
-        if is_docs && format.def.skip_in_docs {
+        if (is_docs && format.def.skip_in_docs)
+            || (format.def.production_only && file.context != Context::Production)
+        {
             continue;
         }
         let line_span = file.lines().line_span(&file.text, line);
@@ -203,12 +220,9 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
                 continue;
             };
             let value = secret.as_str();
-            let host = format
-                .def
-                .host_group
-                .and_then(|g| caps.get(g))
-                .map(|m| m.as_str());
-            if format.def.is_example(value, host) {
+            let group = |g: Option<usize>| g.and_then(|g| caps.get(g)).map(|m| m.as_str());
+            let (host, user) = (group(format.def.host_group), group(format.def.user_group));
+            if format.def.is_example(value, host, user) {
                 continue;
             }
             if format.def.validate.as_deref() == Some("pem-body") && !pem_body_follows(file, line) {
@@ -272,6 +286,29 @@ fn looks_like_placeholder(value: &str) -> bool {
         || (v.starts_with('%') && v.len() <= 12)
         || v.chars()
             .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+}
+
+/// `saleor:saleor`, `ctfduser:ctfd`: the password is the account's own name, or part of
+/// it — what a quick start writes, not a secret.
+fn is_user_name_default(user: &str, password: &str) -> bool {
+    let (user, password) = (user.to_ascii_lowercase(), password.to_ascii_lowercase());
+    password.len() >= 3 && user.contains(&password)
+}
+
+/// The machine itself: `localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0` (port and path aside).
+fn is_local_host(host: &str) -> bool {
+    let host = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .unwrap_or(host)
+            .trim_start_matches('[')
+    } else {
+        host.split([':', '/', '?']).next().unwrap_or(host)
+    };
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1" | "0.0.0.0"
+    )
 }
 
 /// Hosts documentation uses in examples (RFC 2606 names and obvious stand-ins).
