@@ -44,6 +44,14 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
             if base == "scratch" || is_nonroot_base(&base) || drops_privileges(dockerfile) {
                 return;
             }
+            // No CMD, ENTRYPOINT or EXPOSE of its own: a tool image (`docker run img
+            // protoc ...`) or a base for other images, whose user is theirs to choose.
+            if ["CMD", "ENTRYPOINT", "EXPOSE"]
+                .iter()
+                .all(|keyword| last_in_chain(dockerfile, stage.index, keyword).is_none())
+            {
+                return;
+            }
             // Started through a script: the project stage reads it (it may use gosu).
             if main_process_script(dockerfile).is_some() {
                 return;
