@@ -169,6 +169,9 @@ const TEST_FOLDERS: &[&str] = &[
     "__tests__",
     "__mocks__",
     ".semgrep",
+    // Browser end-to-end suites and the images that run them.
+    "cypress",
+    "playwright",
 ];
 const EXAMPLE_FOLDERS: &[&str] = &[
     "examples",
@@ -206,6 +209,8 @@ const TEST_NAME_PARTS: &[&str] = &[
     "unittest",
     "unittests",
     "integration",
+    "cypress",
+    "playwright",
 ];
 const DEVELOPMENT_NAME_PARTS: &[&str] = &[
     "dev",
@@ -502,6 +507,11 @@ mod tests {
         assert_eq!(context("compose.local.yaml"), Context::Development);
         assert_eq!(context("docker-compose-test.yml"), Context::Test);
         assert_eq!(context("docker-compose.e2e.yml"), Context::Test);
+        assert_eq!(context("src/frontend/Dockerfile.cypress"), Context::Test);
+        assert_eq!(
+            context("playwright/compose/warden/Dockerfile"),
+            Context::Test
+        );
         assert_eq!(context("docker-compose.ci.yml"), Context::Ci);
         assert_eq!(context("Dockerfile.dev"), Context::Development);
         assert_eq!(context(".env.example"), Context::Example);
