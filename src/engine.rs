@@ -713,13 +713,14 @@ fn check_dockerfile(
     }
     if plan.collects_facts() {
         let base_dir = base_dir(file);
-        if let Some((script, anchor)) = crate::model::dockerfile::main_process_script(&dockerfile) {
+        if let Some(main) = crate::model::dockerfile::main_process_script(&dockerfile) {
             facts.entry_scripts.push(EntryScript {
-                copied_from: crate::model::dockerfile::copy_sources_of(&dockerfile, &script),
-                written: script,
-                anchor: Anchor::new(file, anchor, &[]),
+                copied_from: crate::model::dockerfile::copy_sources_of(&dockerfile, &main.path),
+                written: main.path,
+                anchor: Anchor::new(file, main.span, &[]),
                 base_dir: base_dir.clone(),
                 dockerfile_main_process: true,
+                group_signalled: main.group_signalled,
                 env_names: containers
                     .iter()
                     .flat_map(|c| c.env.iter().map(|e| e.name.value.clone()))
@@ -1010,6 +1011,7 @@ fn check_kubernetes(
                     anchor: Anchor::new(file, script.span, &[]),
                     base_dir: base_dir.clone(),
                     dockerfile_main_process: false,
+                    group_signalled: false,
                     env_names: spec.env.iter().map(|e| e.name.value.clone()).collect(),
                 });
             }

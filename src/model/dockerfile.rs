@@ -284,10 +284,10 @@ pub fn looks_like_script(path: &str) -> bool {
 }
 
 /// The shell script an argv starts as its main process: the first word when it names a
-/// script, or the script `sh`/`bash` is given (`["bash", "start.sh"]`). None behind
-/// `dumb-init`, which signals the script's whole process group.
+/// script, or the script `sh`/`bash` is given (`["bash", "start.sh"]`), also behind an
+/// init (`tini --`, `dumb-init`; see [`init_signals_group`]).
 pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
-    let words = skip_tini(words);
+    let (words, _) = skip_init(words);
     let first = words.first()?;
     let base = first.text.rsplit('/').next().unwrap_or(&first.text);
     let candidate = if matches!(base, "sh" | "bash" | "dash" | "ash") {
@@ -302,38 +302,51 @@ pub fn script_of_argv<'a>(words: &[&'a Word]) -> Option<&'a Word> {
     looks_like_script(&candidate.text).then_some(*candidate)
 }
 
-/// `tini [options] -- cmd...` → `cmd...`: tini passes signals to its one child, so a
-/// shell script behind it is still the process that must forward them. With `-g` tini
-/// signals the child's whole process group: nothing left to judge (empty).
-fn skip_tini<'a, 'w>(words: &'a [&'w Word]) -> &'a [&'w Word] {
+/// Does the argv start with an init that signals its child's whole process group, so a
+/// script behind it need not `exec` for SIGTERM to reach the app? `dumb-init` does by
+/// default (`--single-child` turns it off), `tini` with `-g`.
+pub fn init_signals_group(words: &[&Word]) -> bool {
+    skip_init(words).1
+}
+
+/// `tini [options] -- cmd...`, `dumb-init [options] cmd...` → `cmd...`, and whether the
+/// init signals the child's process group (see [`init_signals_group`]). Other argvs are
+/// returned whole.
+fn skip_init<'a, 'w>(words: &'a [&'w Word]) -> (&'a [&'w Word], bool) {
     let Some(first) = words.first() else {
-        return words;
+        return (words, false);
     };
     let base = first.text.rsplit('/').next().unwrap_or(&first.text);
-    if base != "tini" && base != "tini-static" {
-        return words;
-    }
+    let (mut group, group_flags, single_flags, valued): (bool, &[&str], &[&str], &[&str]) =
+        match base {
+            "tini" | "tini-static" => (false, &["-g"], &[], &["-p", "-e", "-l"]),
+            "dumb-init" => (true, &[], &["-c", "--single-child"], &["-r", "--rewrite"]),
+            _ => return (words, false),
+        };
     let mut i = 1;
     while let Some(word) = words.get(i) {
-        if word.text == "--" {
+        let flag = word.text.as_str();
+        if flag == "--" {
             i += 1;
             break;
         }
-        if !word.text.starts_with('-') {
+        if !flag.starts_with('-') {
             break;
         }
-        if word.text == "-g" {
-            return &[];
+        if group_flags.contains(&flag) {
+            group = true;
+        } else if single_flags.contains(&flag) {
+            group = false;
         }
-        i += 1;
+        i += if valued.contains(&flag) { 2 } else { 1 };
     }
-    &words[i.min(words.len())..]
+    (&words[i.min(words.len())..], group)
 }
 
 /// The script the final stage runs as PID 1 through an exec-form ENTRYPOINT (or CMD
 /// when there is no ENTRYPOINT), with the instruction's span. Shell form is DF001's
 /// own finding already.
-pub fn main_process_script(df: &Dockerfile) -> Option<(String, crate::source::Span)> {
+pub fn main_process_script(df: &Dockerfile) -> Option<MainScript> {
     let stage = df.final_stage()?;
     let instruction = main_process_instruction(df, stage.index)?;
     let Arguments::Exec(words) = &instruction.args else {
@@ -341,7 +354,21 @@ pub fn main_process_script(df: &Dockerfile) -> Option<(String, crate::source::Sp
     };
     let words: Vec<&Word> = words.iter().collect();
     let script = script_of_argv(&words)?;
-    Some((script.text.clone(), instruction.span))
+    Some(MainScript {
+        path: script.text.clone(),
+        span: instruction.span,
+        group_signalled: init_signals_group(&words),
+    })
+}
+
+/// The script an image starts as its main process (see [`main_process_script`]).
+pub struct MainScript {
+    /// As the container sees it (`/docker-entrypoint.sh`).
+    pub path: String,
+    /// The ENTRYPOINT or CMD instruction.
+    pub span: crate::source::Span,
+    /// An init before it signals its whole process group (see [`init_signals_group`]).
+    pub group_signalled: bool,
 }
 
 /// The build-context paths COPY/ADD instructions of the final stage (and the stages it
@@ -623,7 +650,7 @@ mod tests {
         );
         // From another image: not a repository file.
         assert!(copy_sources_of(&df, "/run.sh").is_empty());
-        let (script, _) = main_process_script(&df).unwrap();
+        let script = main_process_script(&df).unwrap().path;
         assert_eq!(script, "entrypoint.sh");
     }
 
@@ -649,7 +676,24 @@ mod tests {
             of("/usr/bin/tini -- /entrypoint.sh web").as_deref(),
             Some("/entrypoint.sh")
         );
-        assert_eq!(of("tini -g -- /entrypoint.sh"), None);
+        assert_eq!(
+            of("tini -g -- /entrypoint.sh").as_deref(),
+            Some("/entrypoint.sh")
+        );
+        assert_eq!(
+            of("/usr/bin/dumb-init /bin/bash /run.sh").as_deref(),
+            Some("/run.sh")
+        );
+        let group = |text: &str| {
+            let w = words(text);
+            let refs: Vec<&Word> = w.iter().collect();
+            init_signals_group(&refs)
+        };
+        assert!(group("dumb-init /run.sh"));
+        assert!(group("tini -g -- /run.sh"));
+        assert!(!group("dumb-init --single-child /run.sh"));
+        assert!(!group("tini -- /run.sh"));
+        assert!(!group("/run.sh"));
         assert_eq!(of("gunicorn app:app"), None);
     }
 

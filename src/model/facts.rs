@@ -141,6 +141,9 @@ pub struct EntryScript {
     pub base_dir: String,
     /// From a Dockerfile's main process (DF001 judges it); false for manifests.
     pub dockerfile_main_process: bool,
+    /// An init before it (`dumb-init`, `tini -g`) signals the script's whole process
+    /// group: its children get SIGTERM whether or not it `exec`s them.
+    pub group_signalled: bool,
     /// The names of the environment variables the container sets (a server in the
     /// script reads them: `PORT`, `UVICORN_HOST`, `GUNICORN_CMD_ARGS`).
     pub env_names: Vec<String>,

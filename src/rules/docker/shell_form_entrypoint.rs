@@ -52,7 +52,7 @@ pub fn check_scripts(
         for entry in file
             .entry_scripts
             .iter()
-            .filter(|e| e.dockerfile_main_process)
+            .filter(|e| e.dockerfile_main_process && !e.group_signalled)
         {
             let Some(script) = crate::rules::project::resolve_script(facts, entry) else {
                 continue;
