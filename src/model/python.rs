@@ -2517,22 +2517,55 @@ impl<'a> Builder<'a> {
         let Some(body) = try_statement.child_by_field_id(g.f_body) else {
             return false;
         };
-        let mut cursor = body.walk();
-        let bound: Vec<&str> = body
-            .named_children(&mut cursor)
-            .filter(|s| s.kind_id() == g.expression_statement)
-            .filter_map(|s| s.named_child(0))
-            .filter(|a| a.kind_id() == g.assignment)
-            .filter_map(|a| a.child_by_field_id(g.f_left))
-            .filter(|left| left.kind_id() == g.identifier)
-            .map(|left| self.text_of(left))
-            .collect();
+        // Names the body assigns, also inside its `if`/`with`/`for` blocks (`if value is
+        // not None: value = value.replace(...)`), not inside functions it defines.
+        let mut bound: Vec<&str> = Vec::new();
+        let mut blocks = vec![body];
+        let mut seen = 0;
+        while let Some(block) = blocks.pop() {
+            let mut cursor = block.walk();
+            for statement in block.named_children(&mut cursor) {
+                seen += 1;
+                if seen > 2_000 {
+                    return false;
+                }
+                let kind = statement.kind_id();
+                if kind == g.expression_statement {
+                    let left = statement
+                        .named_child(0)
+                        .filter(|a| a.kind_id() == g.assignment)
+                        .and_then(|a| a.child_by_field_id(g.f_left))
+                        .filter(|left| left.kind_id() == g.identifier);
+                    bound.extend(left.map(|left| self.text_of(left)));
+                } else if kind != g.function_definition
+                    && kind != g.class_definition
+                    && kind != g.decorated_definition
+                {
+                    let mut inner = statement.walk();
+                    blocks.extend(
+                        statement
+                            .named_children(&mut inner)
+                            .filter(|c| c.kind_id() == g.block),
+                    );
+                }
+            }
+        }
         if bound.is_empty() {
             return false;
         }
-        let Some(next) = self.statement_after(try_statement) else {
+        let Some(mut next) = self.statement_after(try_statement) else {
             return false;
         };
+        // Another `try` reads the fallback in its body's first statement.
+        if next.kind_id() == g.try_statement {
+            let Some(first) = next
+                .child_by_field_id(g.f_body)
+                .and_then(|b| b.named_child(0))
+            else {
+                return false;
+            };
+            next = first;
+        }
         // A compound statement is read at its header: `if lang:`, `while x:`, `for a in x:`.
         let read = next
             .child_by_field_id(g.f_condition)
