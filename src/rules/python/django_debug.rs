@@ -18,10 +18,20 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
     if !is_settings_module(path) || is_dev_named(path) {
         return;
     }
+    // Whether an unconditional `DEBUG = <not True>` came before: a later `DEBUG = True`
+    // inside an `if` at module level is then an opt-in the operator switches on.
+    let mut off_by_default = false;
     for assignment in &file.module.assignments {
         let is_debug = matches!(&assignment.target, AssignTarget::Name(n) if n == "DEBUG");
         if !is_debug || assignment.function.is_some() || assignment.in_class {
             continue;
+        }
+        let conditional = is_indented(&file.source.text, assignment.span.start);
+        if assignment.value == Literal::Bool(true) && conditional && off_by_default {
+            continue;
+        }
+        if !conditional && assignment.value != Literal::Bool(true) {
+            off_by_default = true;
         }
         if assignment.value == Literal::Bool(true) {
             out.report(assignment.span, "`DEBUG = True` in a settings module")
@@ -41,4 +51,11 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             }
         }
     }
+}
+
+/// Does the statement starting at `offset` stand inside a block (an `if`, `try`, `for`
+/// at module level): is its line indented?
+fn is_indented(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    offset > line_start && text[line_start..offset].chars().all(char::is_whitespace)
 }
