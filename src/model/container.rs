@@ -254,8 +254,8 @@ pub struct ContainerSpec {
     /// Another container of the same file or stack runs this image's repository at a
     /// pinned tag: the moving tag here is an oversight, not a choice.
     pub pinned_elsewhere: bool,
-    /// Another container of the same pod has a readiness probe: the pod, and so the
-    /// Services routing to it, wait for that one (Kubernetes).
+    /// An earlier container of the same pod (its main one comes first) has a readiness
+    /// probe: the pod, and so the Services routing to it, wait for that one (Kubernetes).
     pub pod_gated_by_sibling: bool,
     /// Every (non-init) container of the pod sets a memory limit, or has its resources
     /// written by a template (Kubernetes).

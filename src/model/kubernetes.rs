@@ -375,7 +375,10 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
             found.push(Container { spec, node });
         }
     }
-    // A pod is Ready when all its containers are: one readiness probe gates the pod.
+    // A pod is Ready when all its containers are: the main container's readiness probe
+    // gates the sidecars after it. The first container is the main one by convention
+    // (kubectl's default); a probe on a sidecar does not gate an unprobed main container,
+    // which then takes traffic before it can serve.
     let main = |c: &Container| {
         matches!(
             c.spec.origin,
@@ -391,10 +394,7 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
         .filter(|c| main(c))
         .all(|c| c.spec.resources.limits_memory.is_some() || c.spec.resources.unknown);
     for (i, container) in found.iter_mut().enumerate() {
-        container.spec.pod_gated_by_sibling = probed
-            .iter()
-            .enumerate()
-            .any(|(j, &probed)| probed && j != i);
+        container.spec.pod_gated_by_sibling = probed[..i].iter().any(|&probed| probed);
         container.spec.pod_containers_sized = sized;
     }
     found
