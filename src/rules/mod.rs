@@ -272,6 +272,11 @@ fn definitions() -> Vec<RuleDef> {
             Check::Dockerfile(docker::python_unbuffered_missing::check)
         ),
         rule!(
+            "docker/DF009-tls-verify-disabled.md",
+            docker::tls_verify_disabled::TRIGGERS,
+            Check::Dockerfile(docker::tls_verify_disabled::check)
+        ),
+        rule!(
             "python/PY001-http-call-without-timeout.md",
             python::http_call_without_timeout::TRIGGERS,
             Check::Python(python::http_call_without_timeout::check),

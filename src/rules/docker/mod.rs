@@ -7,4 +7,5 @@ pub mod python_unbuffered_missing;
 pub mod runs_as_root;
 pub mod secret_env;
 pub mod shell_form_entrypoint;
+pub mod tls_verify_disabled;
 pub mod unpinned_base_image;
