@@ -967,7 +967,11 @@ fn check_kubernetes(
     findings: &mut Findings,
     facts: &mut FileFacts,
 ) {
-    let stream = crate::lang::yaml::parse(&file.text);
+    // A chart template is judged as its default values render it.
+    let text = plan
+        .deployment
+        .rendered_by_default(&file.path_str(), &file.text);
+    let stream = crate::lang::yaml::parse(&text);
     // Helm templates often stop parsing after masking; a note per chart file is noise.
     if let Some((span, message)) = &stream.error
         && !stream.is_templated()
@@ -979,12 +983,12 @@ fn check_kubernetes(
             format!("YAML does not parse: {message}"),
         );
     }
-    let manifest = crate::model::kubernetes::Manifest::new(&stream, &file.text);
+    let manifest = crate::model::kubernetes::Manifest::new(&stream, &text);
     for (id, check) in active.checks() {
         match check {
             Check::Manifest(check) => check(&manifest, &mut Emitter::new(findings, id)),
             Check::Named(check) => {
-                let named = crate::model::named::from_yaml(&stream, &file.text);
+                let named = crate::model::named::from_yaml(&stream, &text);
                 check(&named, &mut Emitter::new(findings, id));
             }
             _ => {}

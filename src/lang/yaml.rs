@@ -455,7 +455,7 @@ fn value_after_key<'a>(line: &'a str, key: &str) -> &'a str {
 /// Byte spans of the template actions of `text`: each `{{` to its matching `}}`, with
 /// Go template strings (`"..."`, `` `...` ``, `'.'`) and comments skipped so a `}}` inside
 /// them does not end the action. An action never closed is left alone.
-fn template_action_spans(text: &str) -> Vec<Span> {
+pub fn template_action_spans(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut search_from = 0;

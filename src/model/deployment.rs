@@ -27,6 +27,7 @@ use crate::model::compose::{interpolate, service_entries};
 use crate::model::compose_layers::{
     BASE_NAMES, declares_deployment, development_signal, is_override_of,
 };
+use crate::model::helm::ChartValues;
 use crate::source::normalize_slash_path;
 
 /// A deployment file as the index reads it: its display path, kind and text.
@@ -81,6 +82,8 @@ pub struct Deployment {
     patches: BTreeSet<String>,
     /// The text of every compose file that is part of a stack, for the merged view.
     stack_texts: BTreeMap<String, String>,
+    /// Each Helm chart's default values, by the chart's folder (`""` at the root).
+    charts: BTreeMap<String, ChartValues>,
 }
 
 /// A container that runs an image, before it is matched to a Dockerfile.
@@ -119,6 +122,17 @@ impl Deployment {
             .filter(|f| f.kind == ArtifactKind::Compose)
             .collect();
         deployment.index_compose_stacks(&compose);
+        let chart_dirs: BTreeSet<String> = files
+            .iter()
+            .filter(|f| f.path.rsplit('/').next() == Some("Chart.yaml"))
+            .map(|f| parent(f.path))
+            .collect();
+        for file in files {
+            let dir = parent(file.path);
+            if file.path.rsplit('/').next() == Some("values.yaml") && chart_dirs.contains(&dir) {
+                deployment.charts.insert(dir, ChartValues::parse(file.text));
+            }
+        }
         // compose reads `.env` of the project folder to interpolate its files.
         let project_env: BTreeMap<String, BTreeMap<String, String>> = files
             .iter()
@@ -179,6 +193,35 @@ impl Deployment {
             }
         }
         deployment
+    }
+
+    /// A chart template's text as the chart's default values render it: the blocks they
+    /// switch off blanked (see `model::helm`), every byte where it was. Other files, and
+    /// templates of charts whose values are not in the project, as they are.
+    pub fn rendered_by_default<'t>(&self, path: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let chart = match path.rfind("/templates/") {
+            Some(at) => &path[..at],
+            None if path.starts_with("templates/") => "",
+            None => return text.into(),
+        };
+        let Some(values) = self.charts.get(chart) else {
+            return text.into();
+        };
+        let actions = crate::lang::yaml::template_action_spans(text);
+        let disabled = crate::model::helm::disabled_by_default(text, &actions, values);
+        if disabled.is_empty() {
+            return text.into();
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for span in disabled {
+            for byte in &mut bytes[span.start..span.end] {
+                if *byte != b'\n' && *byte != b'\r' {
+                    *byte = b' ';
+                }
+            }
+        }
+        // Blocks start after a `}}` and end at a `{{`: whole characters only.
+        String::from_utf8(bytes).map_or(text.into(), Into::into)
     }
 
     /// The compose file's place in its stack; `None` for a file judged alone.

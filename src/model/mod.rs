@@ -7,6 +7,7 @@ pub mod container;
 pub mod deployment;
 pub mod dockerfile;
 pub mod facts;
+pub mod helm;
 pub mod kubernetes;
 pub mod named;
 pub mod python;
