@@ -56,6 +56,8 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
                 ),
             )
             .help("use `logger.exception(...)`, or pass `exc_info=True`");
+            // One finding per clause: one traceback is all the clause needs to write.
+            break;
         }
     }
 }
