@@ -388,7 +388,13 @@ pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
             normalize_slash_path(&format!("{workdir}/{p}"))
         }
     };
-    let target = absolute(path);
+    let final_index = stage.index;
+    // `COPY entry.sh $APP_HOME/run.sh` with `ENV APP_HOME=/app`: the path the image has.
+    let expanded = |p: &str| -> String {
+        df.substitute(p, Some(final_index))
+            .unwrap_or_else(|| p.to_string())
+    };
+    let target = absolute(&expanded(path));
     let mut out = Vec::new();
     for stage in stage_chain(df, stage.index) {
         for instruction in stage.instructions.iter().rev() {
@@ -405,7 +411,7 @@ pub fn copy_sources_of(df: &Dockerfile, path: &str) -> Vec<String> {
                 continue;
             }
             let dest_dir = dest.text.ends_with('/') || sources.len() > 1;
-            let dest = absolute(&dest.text);
+            let dest = absolute(&expanded(&dest.text));
             for source in sources {
                 let src = normalize_slash_path(&source.text);
                 let src_name = src.rsplit('/').next().unwrap_or(&src);

@@ -78,12 +78,26 @@ pub fn resolve_path<'a>(
     written: &str,
     base_dir: &str,
 ) -> Option<&'a FileFacts> {
-    for candidate in exact {
-        let path = normalize_slash_path(&format!("{base_dir}/{candidate}"));
-        // Project paths are relative; an empty `base_dir` must not make one absolute.
-        let path = path.trim_start_matches('/');
-        if let Some(file) = files.iter().find(|f| f.path == path) {
-            return Some(file);
+    // A COPY source is relative to the build context: the Dockerfile's folder most
+    // often, a folder above it when the image is built with `-f docker/Dockerfile .`;
+    // the nearest that holds the file wins.
+    let mut roots = vec![base_dir];
+    let mut dir = base_dir;
+    while let Some(at) = dir.rfind('/') {
+        dir = &dir[..at];
+        roots.push(dir);
+    }
+    if !base_dir.is_empty() {
+        roots.push("");
+    }
+    for root in roots {
+        for candidate in exact {
+            let path = normalize_slash_path(&format!("{root}/{candidate}"));
+            // Project paths are relative; an empty root must not make one absolute.
+            let path = path.trim_start_matches('/');
+            if let Some(file) = files.iter().find(|f| f.path == path) {
+                return Some(file);
+            }
         }
     }
     let parts: Vec<&str> = written
