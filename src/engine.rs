@@ -732,6 +732,7 @@ fn check_dockerfile(
         {
             facts.root_via_script = Some(RootViaScript {
                 anchor: Anchor::new(file, span, &[]),
+                s6_overlay: crate::model::dockerfile::starts_s6_overlay(&dockerfile),
             });
         }
         if let Some((span, reason)) =
@@ -744,6 +745,21 @@ fn check_dockerfile(
             });
         }
     }
+}
+
+/// Is the s6 service `run` script at `path` a long-running service? Its folder's `type`
+/// file (a few bytes, read here) says so; the legacy `services.d/` holds only those.
+fn is_s6_longrun(path: &Path) -> bool {
+    if !crate::kind::is_s6_service_script(path) {
+        return false;
+    }
+    let legacy = path
+        .parent()
+        .and_then(Path::parent)
+        .is_some_and(|d| d.ends_with("services.d"));
+    legacy
+        || std::fs::read_to_string(path.with_file_name("type"))
+            .is_ok_and(|kind| kind.trim() == "longrun")
 }
 
 pub(crate) fn base_dir(file: &SourceFile) -> String {
@@ -933,6 +949,7 @@ fn check_script(
             forwards_signals,
             last_command,
             drops_privileges,
+            s6_longrun: is_s6_longrun(&file.path),
             deferred,
         });
     }

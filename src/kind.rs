@@ -82,6 +82,26 @@ pub fn has_line_comments(kind: ArtifactKind, path: &Path) -> bool {
         )
 }
 
+/// An s6-overlay service's `run` script (`.../s6-rc.d/<service>/run`, or the legacy
+/// `.../services.d/<service>/run`): what `/init` starts as the container's processes.
+pub fn is_s6_service_script(path: &Path) -> bool {
+    let mut parts = path.iter().rev().filter_map(|p| p.to_str());
+    parts.next() == Some("run")
+        && parts.next().is_some()
+        && matches!(parts.next(), Some("s6-rc.d" | "services.d"))
+}
+
+/// A `#!` line naming a POSIX shell or bash (also through s6's `with-contenv`), not
+/// execline.
+fn is_shell_shebang(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    first.starts_with("#!")
+        && !first.contains("execlineb")
+        && ["sh", "bash", "dash", "ash"]
+            .iter()
+            .any(|shell| first.split([' ', '/']).any(|word| word == *shell))
+}
+
 pub fn classify(path: &Path, text: &str) -> ArtifactKind {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let lower = name.to_ascii_lowercase();
@@ -107,6 +127,7 @@ pub fn classify(path: &Path, text: &str) -> ArtifactKind {
         || lower.ends_with(".bash")
         || (!lower.contains('.')
             && (lower.starts_with("docker-entrypoint") || lower.starts_with("entrypoint")))
+        || (is_s6_service_script(path) && is_shell_shebang(text))
     {
         return ArtifactKind::ShellScript;
     }
@@ -169,6 +190,24 @@ mod tests {
         assert_eq!(kind("Procfile"), ArtifactKind::Procfile);
         assert_eq!(kind("deploy/start.sh"), ArtifactKind::ShellScript);
         assert_eq!(kind("docker-entrypoint"), ArtifactKind::ShellScript);
+        let s6 = |path: &str, text: &str| classify(Path::new(path), text);
+        let run = "rootfs/etc/s6-overlay/s6-rc.d/svc-web/run";
+        assert_eq!(
+            s6(run, "#!/command/with-contenv bash\nexec app\n"),
+            ArtifactKind::ShellScript
+        );
+        assert_eq!(
+            s6("etc/services.d/web/run", "#!/bin/sh\nexec app\n"),
+            ArtifactKind::ShellScript
+        );
+        assert_ne!(
+            s6(run, "#!/command/execlineb -P\nexec app\n"),
+            ArtifactKind::ShellScript
+        );
+        assert_ne!(
+            s6("bin/run", "#!/bin/sh\nexec app\n"),
+            ArtifactKind::ShellScript
+        );
         assert_eq!(kind("entrypoint.py"), ArtifactKind::Python);
         assert_eq!(kind("entrypoints.txt"), ArtifactKind::Text);
         assert_eq!(kind("deploy/.env.production"), ArtifactKind::DotEnv);

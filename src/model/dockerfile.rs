@@ -343,6 +343,15 @@ fn skip_init<'a, 'w>(words: &'a [&'w Word]) -> (&'a [&'w Word], bool) {
     (&words[i.min(words.len())..], group)
 }
 
+/// The final stage starts s6-overlay: its main process is `/init`, which runs the
+/// services under `/etc/s6-overlay/s6-rc.d/` (or `/etc/services.d/`).
+pub fn starts_s6_overlay(df: &Dockerfile) -> bool {
+    df.final_stage()
+        .and_then(|stage| main_process_instruction(df, stage.index))
+        .and_then(|instruction| instruction.words().first().map(|w| w.text == "/init"))
+        .unwrap_or(false)
+}
+
 /// The script the final stage runs as PID 1 through an exec-form ENTRYPOINT (or CMD
 /// when there is no ENTRYPOINT), with the instruction's span. Shell form is DF001's
 /// own finding already.

@@ -158,6 +158,10 @@ pub struct ShellScriptFacts {
     pub last_command: Option<String>,
     /// It switches user before starting the app (`exec gosu app "$@"`).
     pub drops_privileges: bool,
+    /// It is the `run` script of an s6-overlay long-running service (its folder's `type`
+    /// file says `longrun`, or it sits under the legacy `services.d/`): a process `/init`
+    /// keeps running, not a setup step.
+    pub s6_longrun: bool,
     /// Findings that hold only when a container runs the script (a loopback bind).
     pub deferred: Vec<DeferredFinding>,
 }
@@ -185,6 +189,9 @@ pub struct UncheckedImage {
 #[derive(Debug, Clone)]
 pub struct RootViaScript {
     pub anchor: Anchor,
+    /// The image starts s6-overlay's `/init`, which runs the repository's s6 service
+    /// scripts: they, not an entrypoint script, decide the user.
+    pub s6_overlay: bool,
 }
 
 /// An HTTP probe of a container whose app server and port are known: DP003 compares its

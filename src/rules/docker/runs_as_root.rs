@@ -6,7 +6,7 @@ use crate::lang::dockerfile::Dockerfile;
 use crate::lang::shell::{Word, split_commands};
 use crate::model::command::switches_user;
 use crate::model::dockerfile::{
-    final_base_image, final_stage_container, last_in_chain, main_process_script,
+    final_base_image, final_stage_container, last_in_chain, main_process_script, starts_s6_overlay,
 };
 use crate::model::facts::ProjectFacts;
 use crate::rules::project::{ProjectEmitter, resolve_script};
@@ -52,8 +52,9 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
             {
                 return;
             }
-            // Started through a script: the project stage reads it (it may use gosu).
-            if main_process_script(dockerfile).is_some() {
+            // Started through a script, or s6-overlay's service scripts: the project
+            // stage reads them (they may switch user).
+            if main_process_script(dockerfile).is_some() || starts_s6_overlay(dockerfile) {
                 return;
             }
             out.report(stage.from.span, NO_USER).help(NO_USER_HELP);
@@ -91,7 +92,8 @@ pub fn root_via_script(dockerfile: &Dockerfile) -> Option<Span> {
     if base == "scratch" || is_nonroot_base(&base) {
         return None;
     }
-    main_process_script(dockerfile).map(|_| stage.from.span)
+    (main_process_script(dockerfile).is_some() || starts_s6_overlay(dockerfile))
+        .then_some(stage.from.span)
 }
 
 /// The project part: an image with no USER that starts through an entrypoint script
@@ -101,6 +103,23 @@ pub fn check_scripts(facts: &ProjectFacts, out: &mut ProjectEmitter) {
         let Some(root) = &file.root_via_script else {
             continue;
         };
+        if root.s6_overlay {
+            // Every s6 service of the repository switches user before its program.
+            let services: Vec<&crate::model::facts::FileFacts> = facts
+                .files
+                .iter()
+                .filter(|f| f.shell_script.as_ref().is_some_and(|s| s.s6_longrun))
+                .collect();
+            if !services.is_empty()
+                && services
+                    .iter()
+                    .all(|s| s.shell_script.as_ref().is_some_and(|s| s.drops_privileges))
+            {
+                continue;
+            }
+            out.report(root.anchor.clone(), NO_USER);
+            continue;
+        }
         let script = file
             .entry_scripts
             .iter()
