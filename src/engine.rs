@@ -727,12 +727,13 @@ fn check_dockerfile(
                     .collect(),
             });
         }
-        if let Some(span) = crate::rules::docker::runs_as_root::root_via_script(&dockerfile)
+        if let Some((span, s6_overlay)) =
+            crate::rules::docker::runs_as_root::root_via_script(&dockerfile)
             && !deployed_non_root
         {
             facts.root_via_script = Some(RootViaScript {
                 anchor: Anchor::new(file, span, &[]),
-                s6_overlay: crate::model::dockerfile::starts_s6_overlay(&dockerfile),
+                s6_overlay,
             });
         }
         if let Some((span, reason)) =
@@ -745,21 +746,6 @@ fn check_dockerfile(
             });
         }
     }
-}
-
-/// Is the s6 service `run` script at `path` a long-running service? Its folder's `type`
-/// file (a few bytes, read here) says so; the legacy `services.d/` holds only those.
-fn is_s6_longrun(path: &Path) -> bool {
-    if !crate::kind::is_s6_service_script(path) {
-        return false;
-    }
-    let legacy = path
-        .parent()
-        .and_then(Path::parent)
-        .is_some_and(|d| d.ends_with("services.d"));
-    legacy
-        || std::fs::read_to_string(path.with_file_name("type"))
-            .is_ok_and(|kind| kind.trim() == "longrun")
 }
 
 pub(crate) fn base_dir(file: &SourceFile) -> String {
@@ -816,12 +802,6 @@ fn check_procfile(
     }
 }
 
-/// Shell words that open or close a compound command: the command after them is the
-/// one that runs (`then exec gunicorn ...`).
-const SHELL_KEYWORDS: &[&str] = &[
-    "then", "else", "do", "!", "{", "}", "fi", "done", "esac", "elif", "if", "while", "until",
-];
-
 /// Script names that say the script is how a service starts (an entrypoint, a start
 /// script): the server settings in them are judged on their own. Settings in other
 /// scripts are judged only when a container runs the script.
@@ -863,11 +843,8 @@ fn check_script(
     let commands: Vec<Vec<Word>> = crate::lang::shell::split_commands(&file.text, 0)
         .into_iter()
         .map(|mut words| {
-            let keep = words
-                .iter()
-                .position(|w| !SHELL_KEYWORDS.contains(&w.text.as_str()))
-                .unwrap_or(words.len());
-            words.drain(..keep);
+            let keywords = words.len() - crate::lang::shell::without_leading_keywords(&words).len();
+            words.drain(..keywords);
             words
         })
         .filter(|words| !words.is_empty())
@@ -949,7 +926,7 @@ fn check_script(
             forwards_signals,
             last_command,
             drops_privileges,
-            s6_longrun: is_s6_longrun(&file.path),
+            s6_longrun: crate::kind::is_s6_longrun(&file.path),
             deferred,
         });
     }

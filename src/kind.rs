@@ -91,6 +91,21 @@ pub fn is_s6_service_script(path: &Path) -> bool {
         && matches!(parts.next(), Some("s6-rc.d" | "services.d"))
 }
 
+/// Is the s6 service `run` script at `path` a long-running service? Its folder's `type`
+/// file (a few bytes, read here) says so; the legacy `services.d/` holds only those.
+pub fn is_s6_longrun(path: &Path) -> bool {
+    if !is_s6_service_script(path) {
+        return false;
+    }
+    let legacy = path
+        .parent()
+        .and_then(Path::parent)
+        .is_some_and(|d| d.ends_with("services.d"));
+    legacy
+        || std::fs::read_to_string(path.with_file_name("type"))
+            .is_ok_and(|kind| kind.trim() == "longrun")
+}
+
 /// A `#!` line naming a POSIX shell or bash (also through s6's `with-contenv`), not
 /// execline.
 fn is_shell_shebang(text: &str) -> bool {

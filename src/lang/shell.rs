@@ -178,6 +178,22 @@ pub fn split_commands_mapped(text: &str, offsets: &[usize]) -> Vec<Vec<Word>> {
     Splitter::new(Offsets::Mapped(offsets)).commands(text)
 }
 
+/// Shell words that open or close a compound command (and `time`): the program of a
+/// simple command comes after them (`then exec gunicorn ...`, `do curl -k ...`).
+const COMPOUND_KEYWORDS: &[&str] = &[
+    "then", "else", "do", "!", "{", "}", "fi", "done", "esac", "elif", "if", "while", "until",
+    "time",
+];
+
+/// A simple command's words from its first that is not a compound-command keyword.
+pub fn without_leading_keywords(words: &[Word]) -> &[Word] {
+    let start = words
+        .iter()
+        .position(|w| !COMPOUND_KEYWORDS.contains(&w.text.as_str()))
+        .unwrap_or(words.len());
+    &words[start..]
+}
+
 /// Is `text` one simple command — words and redirections (`2>&1`, `> log`) only, with
 /// no `;`, `&&`, `||`, `|`, `&`, subshell or second line? A shell that runs such a
 /// `-c` string can replace itself with the program instead of forking it.

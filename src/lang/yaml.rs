@@ -505,8 +505,9 @@ fn template_action_end(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// `text` with the bytes of `spans` replaced by spaces, line breaks kept.
-fn blank_spans(text: &str, spans: &[Span]) -> Option<String> {
+/// `text` with the bytes of `spans` replaced by spaces, line breaks kept; `None` when
+/// there are no spans (or a span would cut a character).
+pub fn blank_spans(text: &str, spans: &[Span]) -> Option<String> {
     if spans.is_empty() {
         return None;
     }
@@ -518,8 +519,8 @@ fn blank_spans(text: &str, spans: &[Span]) -> Option<String> {
             }
         }
     }
-    // Spans start at `{{` and end after `}}`, so every multi-byte character is blanked
-    // whole and the result stays UTF-8.
+    // Spans that start and end at ASCII bytes (`{{` ... `}}`) blank every multi-byte
+    // character whole, so the result stays UTF-8.
     String::from_utf8(bytes).ok()
 }
 

@@ -339,7 +339,7 @@ fn base_name(text: &str) -> &str {
 }
 
 /// `NAME=value` (a shell assignment or an `env` argument).
-fn is_assignment(text: &str) -> bool {
+pub fn is_assignment(text: &str) -> bool {
     match text.split_once('=') {
         Some((name, _)) => {
             !name.is_empty()
@@ -351,7 +351,7 @@ fn is_assignment(text: &str) -> bool {
 }
 
 /// `python`, `python3`, `python3.12`, `pypy3`.
-fn is_python(name: &str) -> bool {
+pub fn is_python(name: &str) -> bool {
     let rest = name
         .strip_prefix("python")
         .or_else(|| name.strip_prefix("pypy"));

@@ -209,19 +209,8 @@ impl Deployment {
         };
         let actions = crate::lang::yaml::template_action_spans(text);
         let disabled = crate::model::helm::disabled_by_default(text, &actions, values);
-        if disabled.is_empty() {
-            return text.into();
-        }
-        let mut bytes = text.as_bytes().to_vec();
-        for span in disabled {
-            for byte in &mut bytes[span.start..span.end] {
-                if *byte != b'\n' && *byte != b'\r' {
-                    *byte = b' ';
-                }
-            }
-        }
         // Blocks start after a `}}` and end at a `{{`: whole characters only.
-        String::from_utf8(bytes).map_or(text.into(), Into::into)
+        crate::lang::yaml::blank_spans(text, &disabled).map_or(text.into(), Into::into)
     }
 
     /// The compose file's place in its stack; `None` for a file judged alone.

@@ -82,8 +82,9 @@ fn drops_privileges(dockerfile: &Dockerfile) -> bool {
 }
 
 /// The final FROM's span when the image sets no USER, is not a non-root base, and
-/// starts through a shell script: whether it stays root depends on the script.
-pub fn root_via_script(dockerfile: &Dockerfile) -> Option<Span> {
+/// starts through a shell script or s6-overlay (the flag): whether it stays root
+/// depends on the script, or on the s6 service scripts.
+pub fn root_via_script(dockerfile: &Dockerfile) -> Option<(Span, bool)> {
     let stage = dockerfile.final_stage()?;
     if last_in_chain(dockerfile, stage.index, "USER").is_some() || drops_privileges(dockerfile) {
         return None;
@@ -92,8 +93,9 @@ pub fn root_via_script(dockerfile: &Dockerfile) -> Option<Span> {
     if base == "scratch" || is_nonroot_base(&base) {
         return None;
     }
-    (main_process_script(dockerfile).is_some() || starts_s6_overlay(dockerfile))
-        .then_some(stage.from.span)
+    let s6_overlay = starts_s6_overlay(dockerfile);
+    (main_process_script(dockerfile).is_some() || s6_overlay)
+        .then_some((stage.from.span, s6_overlay))
 }
 
 /// The project part: an image with no USER that starts through an entrypoint script

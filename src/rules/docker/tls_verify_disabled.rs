@@ -7,7 +7,8 @@
 
 use crate::diagnostic::Emitter;
 use crate::lang::dockerfile::{Arguments, Dockerfile};
-use crate::lang::shell::{Word, split_commands};
+use crate::lang::shell::{Word, split_commands, without_leading_keywords};
+use crate::model::command::{is_assignment, is_python};
 use crate::source::Span;
 
 /// Dockerfile gates ignore case.
@@ -96,22 +97,10 @@ fn insecure_setting(name: &str, value: &str) -> Option<&'static str> {
     }
 }
 
-/// Shell keywords that can start a simple command before the program
-/// (`then npm config set ...` inside an `if`).
-const KEYWORDS: &[&str] = &[
-    "then", "do", "else", "elif", "if", "while", "until", "!", "time",
-];
-
 /// The finding one simple command gives: a variable assignment before the program or
 /// in an `export`, or a program run with verification off.
 fn insecure_command(command: &[Word]) -> Option<(Span, String)> {
-    let mut words: &[Word] = command;
-    while words
-        .first()
-        .is_some_and(|w| KEYWORDS.contains(&w.text.as_str()))
-    {
-        words = &words[1..];
-    }
+    let words = without_leading_keywords(command);
     let exported = words.first().is_some_and(|w| w.text == "export");
     let assignments = if exported { &words[1..] } else { words };
     for word in assignments {
@@ -121,7 +110,7 @@ fn insecure_command(command: &[Word]) -> Option<(Span, String)> {
             }
             break;
         };
-        if !is_variable_name(name) {
+        if !is_assignment(&word.text) {
             break;
         }
         if let Some(what) = insecure_setting(name, value) {
@@ -131,11 +120,7 @@ fn insecure_command(command: &[Word]) -> Option<(Span, String)> {
     if exported {
         return None;
     }
-    let start = words.iter().position(|w| {
-        !w.text
-            .split_once('=')
-            .is_some_and(|(n, _)| is_variable_name(n))
-    })?;
+    let start = words.iter().position(|w| !is_assignment(&w.text))?;
     let words = &words[start..];
     let program = words.first()?;
     let name = program.text.rsplit('/').next().unwrap_or(&program.text);
@@ -209,12 +194,6 @@ fn insecure_command(command: &[Word]) -> Option<(Span, String)> {
     }
 }
 
-fn is_variable_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// `-k`, `-fsSLk`: a cluster of short options holding `letter`.
 fn is_short_cluster_with(word: &str, letter: char) -> bool {
     word.strip_prefix('-').is_some_and(|rest| {
@@ -233,7 +212,7 @@ fn is_pip(name: &str, args: &[Word]) -> bool {
                 .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
     };
     pip(name)
-        || (name.starts_with("python")
+        || (is_python(name)
             && args
                 .windows(2)
                 .any(|w| w[0].text == "-m" && pip(&w[1].text)))

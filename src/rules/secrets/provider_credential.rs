@@ -295,20 +295,12 @@ fn is_user_name_default(user: &str, password: &str) -> bool {
     password.len() >= 3 && user.contains(&password)
 }
 
-/// The machine itself: `localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0` (port and path aside).
+/// The machine itself: a loopback host (`localhost`, `127.0.0.1`, `[::1]`) or `0.0.0.0`,
+/// port and query aside.
 fn is_local_host(host: &str) -> bool {
-    let host = if host.starts_with('[') {
-        host.split(']')
-            .next()
-            .unwrap_or(host)
-            .trim_start_matches('[')
-    } else {
-        host.split([':', '/', '?']).next().unwrap_or(host)
-    };
-    matches!(
-        host.to_ascii_lowercase().as_str(),
-        "localhost" | "127.0.0.1" | "::1" | "0.0.0.0"
-    )
+    let address = host.split(['/', '?']).next().unwrap_or(host);
+    let host = crate::model::server::bind_host(address).unwrap_or(address);
+    crate::model::server::is_loopback(host) || host == "0.0.0.0"
 }
 
 /// Hosts documentation uses in examples (RFC 2606 names and obvious stand-ins).
