@@ -167,7 +167,9 @@ pub struct CliOverrides {
 
 const CONFIG_NAMES: &[&str] = &["prodlint.toml", ".prodlint.toml", "pyproject.toml"];
 
-/// Finds the config for `start` (a file or folder) by walking up its ancestors.
+/// Finds the config for `start` (a file or folder) by walking up its ancestors, up to
+/// and including the repository's root (the folder holding `.git`): a config above the
+/// checkout belongs to someone else.
 pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigError> {
     let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     let mut dir = if absolute.is_dir() {
@@ -184,6 +186,9 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigErr
                 }
             }
         }
+        if d.join(".git").exists() {
+            break;
+        }
         dir = d.parent();
     }
     Ok(None)
@@ -194,6 +199,11 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    // A pyproject that never names prodlint is another tool's business, even when it
+    // does not parse.
+    if is_pyproject && !text.contains("prodlint") {
+        return Ok(None);
+    }
     if is_pyproject {
         let project: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         match project.tool.and_then(|t| t.prodlint) {
@@ -283,7 +293,10 @@ impl Settings {
         let mut severity: Vec<Severity> = registry.rules.iter().map(|r| r.meta.severity).collect();
         for (key, level) in &file.severity {
             let rule = registry.find(key).ok_or_else(|| {
-                ConfigError(format!("{origin}: [severity] names unknown rule `{key}`"))
+                ConfigError(format!(
+                    "{origin}: [severity] names unknown rule `{}`",
+                    echo(key)
+                ))
             })?;
             let level = Severity::parse(level).ok_or_else(|| {
                 ConfigError(format!(
@@ -299,7 +312,8 @@ impl Settings {
         for (key, level) in &file.severity_in_tests {
             let rule = registry.find(key).ok_or_else(|| {
                 ConfigError(format!(
-                    "{origin}: [severity-in-tests] names unknown rule `{key}`"
+                    "{origin}: [severity-in-tests] names unknown rule `{}`",
+                    echo(key)
                 ))
             })?;
             let level = Severity::parse(level).ok_or_else(|| {
@@ -431,7 +445,8 @@ impl Settings {
 fn resolve_selector(selector: &str, origin: &str) -> Result<BTreeSet<usize>, ConfigError> {
     registry().select(selector).ok_or_else(|| {
         ConfigError(format!(
-            "{origin}: `{selector}` names no rule (expected a rule id, slug, category, group prefix or ALL)"
+            "{origin}: `{}` names no rule (expected a rule id, slug, category, group prefix or ALL)",
+            echo(selector)
         ))
     })
 }
@@ -441,6 +456,13 @@ fn build_globs(globs: &[&String], origin: &str) -> Result<GlobSet, ConfigError> 
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         let trimmed = glob.trim_start_matches("./").trim_end_matches('/');
+        // `""`, `.` or `/` would match every path and silently lint nothing.
+        if trimmed.is_empty() || trimmed == "." {
+            return Err(ConfigError(format!(
+                "{origin}: the glob `{}` matches every path (to lint nothing, run nothing)",
+                echo(glob)
+            )));
+        }
         let patterns = if trimmed.contains('/') {
             vec![trimmed.to_string(), format!("{trimmed}/**")]
         } else {
@@ -448,11 +470,19 @@ fn build_globs(globs: &[&String], origin: &str) -> Result<GlobSet, ConfigError> 
         };
         for p in patterns {
             let g = Glob::new(&p)
-                .map_err(|e| ConfigError(format!("{origin}: bad glob `{glob}`: {e}")))?;
+                .map_err(|e| ConfigError(format!("{origin}: bad glob `{}`: {e}", echo(glob))))?;
             builder.add(g);
         }
     }
-    builder
-        .build()
-        .map_err(|e| ConfigError(format!("{origin}: bad globs: {e}")))
+    builder.build().map_err(|e| {
+        ConfigError(format!(
+            "{origin}: the {} globs cannot be compiled together ({e}); use fewer, broader ones",
+            globs.len()
+        ))
+    })
+}
+
+/// A value from the config or command line, fit to quote in an error message.
+fn echo(value: &str) -> String {
+    crate::report::escape::abbreviate(value, 80)
 }

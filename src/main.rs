@@ -11,6 +11,38 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Why a command could not finish: exit code 2 either way.
+enum Failure {
+    /// Bad usage, bad config, an unreadable target: said on stderr.
+    Error(String),
+    /// Standard output or error could not be written (a closed pipe, a full disk). A run
+    /// whose report did not arrive must not look clean, so this is exit 2, never 0.
+    Write(&'static str, std::io::Error),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Error(message)
+    }
+}
+
+/// Writes `text` to standard output and flushes it, so a failure is seen here.
+fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::Write("standard output", e))
+}
+
+/// Writes `text` and a newline to standard error.
+fn err_line(text: &str) -> Result<(), Failure> {
+    let mut stderr = std::io::stderr().lock();
+    writeln!(stderr, "{text}")
+        .and_then(|()| stderr.flush())
+        .map_err(|e| Failure::Write("standard error", e))
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -31,14 +63,30 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!("prodlint: error: {message}");
+        Err(failure) => {
+            let message = match failure {
+                Failure::Error(message) => message,
+                Failure::Write(stream, e) => format!("cannot write to {stream}: {e}"),
+            };
+            // If standard error is what failed, there is nowhere left to say it: the exit
+            // code carries it.
+            let _ = err_line(&format!("prodlint: error: {message}"));
             ExitCode::from(2)
         }
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<u8, String> {
+/// The number of worker threads: what was asked, but never more than the machine has
+/// cores (more only adds scheduling cost), and all cores when nothing or 0 was asked.
+fn worker_threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        None | Some(0) => cores,
+        Some(n) => n.min(cores),
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let targets = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -50,10 +98,10 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         match config::load(path).map_err(|e| e.to_string())? {
             Some(file) => Some((path.clone(), file)),
             None => {
-                return Err(format!(
+                return Err(Failure::Error(format!(
                     "{}: has no [tool.prodlint] section",
                     path.display()
-                ));
+                )));
             }
         }
     } else {
@@ -68,7 +116,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     let mut settings = Settings::resolve(config, &overrides).map_err(|e| e.to_string())?;
     settings.trigger_gates = !args.no_trigger_gates;
 
-    let threads = args.threads.unwrap_or(0);
+    let threads = worker_threads(args.threads);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -89,25 +137,21 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     match &args.output {
         Some(path) => std::fs::write(path, &rendered)
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`prodlint | head`) is not an error worth a message.
-            let _ = stdout.write_all(rendered.as_bytes());
-        }
+        None => out(&rendered)?,
     }
     if !args.quiet {
         for note in &report.notes {
-            eprintln!("note: {note}");
+            err_line(&format!("note: {note}"))?;
         }
         if args.format == Format::Human {
-            eprintln!("{}", report::human::summary(&report));
+            err_line(&report::human::summary(&report))?;
         }
     }
     Ok(u8::from(!args.exit_zero && report.fails(settings.fail_on)))
 }
 
 /// `--show-files`: one line per file, `path  kind  context (reason)`.
-fn show_files(report: &prodlint::Report) -> Result<u8, String> {
+fn show_files(report: &prodlint::Report) -> Result<u8, Failure> {
     let width = report.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
     let mut out = String::new();
     for file in &report.files {
@@ -121,14 +165,11 @@ fn show_files(report: &prodlint::Report) -> Result<u8, String> {
             file.path, file.kind
         ));
     }
-    std::io::stdout()
-        .lock()
-        .write_all(out.as_bytes())
-        .map_err(|e| format!("cannot write: {e}"))?;
+    self::out(&out)?;
     Ok(0)
 }
 
-fn list_rules(json: bool) -> Result<u8, String> {
+fn list_rules(json: bool) -> Result<u8, Failure> {
     let rules = &registry().rules;
     if json {
         let items: Vec<serde_json::Value> = rules
@@ -142,10 +183,10 @@ fn list_rules(json: bool) -> Result<u8, String> {
                 })
             })
             .collect();
-        println!(
-            "{}",
+        out(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&items).unwrap_or_default()
-        );
+        ))?;
         return Ok(0);
     }
     let slug_width = rules.iter().map(|r| r.meta.slug.len()).max().unwrap_or(0);
@@ -154,43 +195,45 @@ fn list_rules(json: bool) -> Result<u8, String> {
         .map(|r| r.meta.category.len())
         .max()
         .unwrap_or(0);
+    let mut text = String::new();
     for r in rules {
-        println!(
-            "{:<6} {:<slug_width$}  {:<category_width$}  {:<7}  {}",
+        text.push_str(&format!(
+            "{:<6} {:<slug_width$}  {:<category_width$}  {:<7}  {}\n",
             r.meta.id,
             r.meta.slug,
             r.meta.category,
             r.meta.severity.as_str(),
             r.meta.summary
-        );
+        ));
     }
+    out(&text)?;
     Ok(0)
 }
 
-fn explain(key: &str) -> Result<u8, String> {
-    let rule = registry()
-        .find(key)
-        .ok_or_else(|| format!("no rule `{key}` (see `prodlint rules`)"))?;
+fn explain(key: &str) -> Result<u8, Failure> {
+    let Some(rule) = registry().find(key) else {
+        return Err(Failure::Error(format!(
+            "no rule `{}` (see `prodlint rules`)",
+            prodlint::report::escape::abbreviate(key, 80)
+        )));
+    };
     let m = &rule.meta;
-    println!("{} {}", m.id, m.slug);
-    println!();
-    println!(
-        "Category: {}   Default severity: {}   Applies to: {}",
+    let mut text = format!("{} {}\n\n", m.id, m.slug);
+    text.push_str(&format!(
+        "Category: {}   Default severity: {}   Applies to: {}\n",
         m.category,
         m.severity.as_str(),
         m.artifacts.join(", ")
-    );
-    println!("Reports in: {}", m.contexts.describe());
+    ));
+    text.push_str(&format!("Reports in: {}\n", m.contexts.describe()));
     if m.group != prodlint::rules::meta::Group::Default {
-        println!(
-            "Group: {} (off by default; select it by id or `--select {}`)",
+        text.push_str(&format!(
+            "Group: {} (off by default; select it by id or `--select {}`)\n",
             m.group.as_str(),
             m.group.as_str()
-        );
+        ));
     }
-    println!();
-    println!("{}", m.summary);
-    println!();
-    print!("{}", m.body);
+    text.push_str(&format!("\n{}\n\n{}", m.summary, m.body));
+    out(&text)?;
     Ok(0)
 }

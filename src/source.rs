@@ -207,7 +207,13 @@ pub fn normalize_slash_path(path: &str) -> String {
 
 /// A path rendered with `/` separators and no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+    let s = path.to_string_lossy();
+    // Only where a backslash separates folders: on Unix it is an ordinary name character.
+    let s = if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    };
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 

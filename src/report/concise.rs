@@ -1,6 +1,7 @@
 //! One line per diagnostic: `path:line:col: ID [slug] message` (grep- and editor-friendly).
 
 use crate::Report;
+use crate::report::escape::escape_controls;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
@@ -9,12 +10,12 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            d.anchor.path,
+            escape_controls(&d.anchor.path),
             d.anchor.start.line,
             d.anchor.start.column,
             d.rule.id,
             d.rule.slug,
-            d.message
+            escape_controls(&d.message)
         );
     }
     out

@@ -3,6 +3,7 @@
 
 use crate::Report;
 use crate::diagnostic::Severity;
+use crate::report::escape::escape_controls;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
@@ -30,9 +31,12 @@ pub fn render(report: &Report) -> String {
 
 /// Escaping for the message part of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let encoded = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other controls (ESC) would reach the job log raw.
+    escape_controls(&encoded).into_owned()
 }
 
 /// Escaping for `key=value` properties, where `:` and `,` are separators too.

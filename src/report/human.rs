@@ -3,6 +3,7 @@
 
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::escape::{escape_controls, escape_snippet};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::Buffer;
@@ -10,35 +11,45 @@ use codespan_reporting::term::{self, Config};
 use std::ops::Range;
 
 /// codespan's view of one diagnostic's snippet: the masked source lines, numbered as in
-/// the real file. Only the snippet is held, never the whole file.
-struct SnippetFile<'a> {
-    diagnostic: &'a Diagnostic,
+/// the real file, with control characters escaped (as is the name). Only the snippet is
+/// held, never the whole file.
+struct SnippetFile {
+    name: String,
+    text: String,
+    first_line: usize,
     line_starts: Vec<usize>,
+    /// The underlined range, in `text`.
+    label: Range<usize>,
 }
 
-impl<'a> SnippetFile<'a> {
-    fn new(diagnostic: &'a Diagnostic) -> Self {
-        let text = &diagnostic.anchor.snippet.text;
+impl SnippetFile {
+    fn new(diagnostic: &Diagnostic) -> Self {
+        let snippet = &diagnostic.anchor.snippet;
+        let mut label = [snippet.start, snippet.end];
+        let text = escape_snippet(&snippet.text, &mut label);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SnippetFile {
-            diagnostic,
+            name: escape_controls(&diagnostic.anchor.path).into_owned(),
+            text,
+            first_line: snippet.first_line,
             line_starts,
+            label: label[0]..label[1],
         }
     }
 }
 
-impl<'a> Files<'a> for SnippetFile<'a> {
+impl<'a> Files<'a> for SnippetFile {
     type FileId = ();
     type Name = &'a str;
     type Source = &'a str;
 
     fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.diagnostic.anchor.path)
+        Ok(&self.name)
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.diagnostic.anchor.snippet.text)
+        Ok(&self.text)
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
@@ -49,11 +60,11 @@ impl<'a> Files<'a> for SnippetFile<'a> {
     }
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
-        Ok(self.diagnostic.anchor.snippet.first_line + line_index)
+        Ok(self.first_line + line_index)
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
-        let text = &self.diagnostic.anchor.snippet.text;
+        let text = &self.text;
         let start = *self
             .line_starts
             .get(line_index)
@@ -83,27 +94,27 @@ pub fn render(report: &Report, color: bool) -> String {
             Severity::Warning => CsSeverity::Warning,
             Severity::Note => CsSeverity::Note,
         };
-        let snippet = &d.anchor.snippet;
+        let files = SnippetFile::new(d);
+        let message = escape_controls(&d.message);
         let diagnostic = CsDiagnostic::new(severity)
             .with_code(d.rule.id)
-            .with_message(&d.message)
-            .with_labels(vec![Label::primary((), snippet.start..snippet.end)])
+            .with_message(message.as_ref())
+            .with_labels(vec![Label::primary((), files.label.clone())])
             .with_notes(vec![
-                format!("help: {}", d.help_text()),
+                format!("help: {}", escape_controls(&d.help_text())),
                 format!(
                     "rule: {} ({}) — `prodlint explain {}`",
                     d.rule.slug, d.rule.category, d.rule.id
                 ),
             ]);
-        let files = SnippetFile::new(d);
         if term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).is_err() {
             // A snippet codespan cannot lay out still gets a one-line rendering.
             let line = format!(
                 "{}[{}]: {}\n  --> {}:{}:{}\n",
                 d.severity.as_str(),
                 d.rule.id,
-                d.message,
-                d.anchor.path,
+                message,
+                files.name,
                 d.anchor.start.line,
                 d.anchor.start.column
             );

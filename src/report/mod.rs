@@ -2,6 +2,7 @@
 //! which findings exist and how severe they are was settled by the engine.
 
 pub mod concise;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
