@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, LineColumn, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, LineColumn, Spacing, TokenStream, TokenTree};
 
 use crate::source::{LineIndex, Span};
 
@@ -279,15 +279,42 @@ pub struct NestingEstimate {
 /// computed without recursion.
 ///
 /// Within one delimited group, any token can add a level (`!!!!x`, `a.b().c()`,
-/// `x + y + z`, `else if` chains), except that separators start afresh: `;` and `,`, and a
-/// `#` (an attribute), and a `{ .. }` group followed by an identifier other than
-/// `else`/`as` (the next item or match arm). The estimate at a token is the count since the last fresh start, summed
-/// over the enclosing groups, plus the group depth.
+/// `x + y + z`, `else if` chains), except that separators start afresh: `;`, a `{ .. }`
+/// group followed by an identifier other than `else`/`as` (the next item or match arm),
+/// and `,` where it separates siblings. A `,` inside closure parameters (`|a, b| ..`) or
+/// generic arguments (`A<B, C<..>>`) does not: what follows still nests in what came
+/// before. Attributes (`#[..]`, which doc comments become) count nothing and reset
+/// nothing, so `- #[a] - #[a] x` still adds up. The estimate at a token is the count
+/// since the last fresh start, summed over the enclosing groups, plus the group depth.
 pub fn nesting_estimate(tokens: &TokenStream) -> NestingEstimate {
     struct Level {
         tokens: proc_macro2::token_stream::IntoIter,
         run: usize,
         after_brace_group: bool,
+        /// `<` not yet closed by `>`: commas between are generic arguments.
+        open_angles: usize,
+        /// Between the `|`s of closure parameters.
+        in_closure_params: bool,
+        /// The previous token ends an operand (`a |` is binary or, `= |` opens a closure).
+        after_operand: bool,
+        /// The next token is an attribute's `[..]` (after `#` or `#!`).
+        in_attribute: bool,
+        /// The previous token is a `<` joined to the next: `<<` and `<=` open nothing.
+        after_joint_lt: bool,
+    }
+    impl Level {
+        fn new(tokens: proc_macro2::token_stream::IntoIter) -> Self {
+            Level {
+                tokens,
+                run: 0,
+                after_brace_group: false,
+                open_angles: 0,
+                in_closure_params: false,
+                after_operand: false,
+                in_attribute: false,
+                after_joint_lt: false,
+            }
+        }
     }
     let mut best = NestingEstimate {
         depth: 0,
@@ -295,11 +322,7 @@ pub fn nesting_estimate(tokens: &TokenStream) -> NestingEstimate {
     };
     let mut stack: Vec<Level> = Vec::new();
     let mut outer_sum = 0usize;
-    let mut level = Level {
-        tokens: tokens.clone().into_iter(),
-        run: 0,
-        after_brace_group: false,
-    };
+    let mut level = Level::new(tokens.clone().into_iter());
     loop {
         let Some(token) = level.tokens.next() else {
             let Some(parent) = stack.pop() else {
@@ -309,10 +332,40 @@ pub fn nesting_estimate(tokens: &TokenStream) -> NestingEstimate {
             level = parent;
             continue;
         };
-        // `#` only ever starts an attribute (doc comments become `#[doc = ".."]`), which
-        // nests nothing into what precedes it.
-        let separator =
-            matches!(&token, TokenTree::Punct(p) if matches!(p.as_char(), ';' | ',' | '#'));
+        let punct = match &token {
+            TokenTree::Punct(p) => Some(p.as_char()),
+            _ => None,
+        };
+        let opens_angle = matches!(&token, TokenTree::Punct(p)
+            if p.as_char() == '<' && p.spacing() == Spacing::Alone && !level.after_joint_lt);
+        level.after_joint_lt = matches!(&token, TokenTree::Punct(p)
+            if p.as_char() == '<' && p.spacing() == Spacing::Joint);
+        let is_attribute_group = level.in_attribute
+            && matches!(&token, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket);
+        if punct == Some('#') || (level.in_attribute && punct == Some('!')) {
+            level.in_attribute = true;
+            continue;
+        }
+        level.in_attribute = false;
+        if is_attribute_group {
+            // Looked into (a macro call inside counts) but neither counted nor a break:
+            // `after_brace_group` survives, so `} #[test] fn` still starts a new item.
+            if let TokenTree::Group(group) = token {
+                let parent = std::mem::replace(&mut level, Level::new(group.stream().into_iter()));
+                outer_sum += parent.run;
+                stack.push(parent);
+            }
+            continue;
+        }
+        match punct {
+            Some('<') if opens_angle => level.open_angles += 1,
+            Some('>') => level.open_angles = level.open_angles.saturating_sub(1),
+            Some('|') if level.in_closure_params => level.in_closure_params = false,
+            Some('|') if !level.after_operand => level.in_closure_params = true,
+            _ => {}
+        }
+        let separator = punct == Some(';')
+            || (punct == Some(',') && level.open_angles == 0 && !level.in_closure_params);
         let starts_next_item = level.after_brace_group
             && match &token {
                 TokenTree::Ident(ident) => ident != "else" && ident != "as",
@@ -321,7 +374,19 @@ pub fn nesting_estimate(tokens: &TokenStream) -> NestingEstimate {
         if separator || starts_next_item {
             level.run = 0;
         }
+        if punct == Some(';') {
+            level.open_angles = 0;
+            level.in_closure_params = false;
+        }
         level.after_brace_group = false;
+        level.after_operand = match &token {
+            TokenTree::Ident(ident) => !matches!(
+                ident.to_string().as_str(),
+                "move" | "return" | "async" | "static" | "in" | "else" | "break"
+            ),
+            TokenTree::Literal(_) | TokenTree::Group(_) => true,
+            TokenTree::Punct(_) => false,
+        };
         if separator {
             continue;
         }
@@ -335,12 +400,7 @@ pub fn nesting_estimate(tokens: &TokenStream) -> NestingEstimate {
             };
         }
         if let TokenTree::Group(group) = token {
-            let inner = Level {
-                tokens: group.stream().into_iter(),
-                run: 0,
-                after_brace_group: false,
-            };
-            let mut parent = std::mem::replace(&mut level, inner);
+            let mut parent = std::mem::replace(&mut level, Level::new(group.stream().into_iter()));
             parent.after_brace_group = group.delimiter() == Delimiter::Brace;
             outer_sum += parent.run;
             stack.push(parent);
@@ -502,6 +562,46 @@ mod tests {
         let unary = format!("fn f() {{ {}x }}", "!".repeat(400));
         let tokens = TokenStream::from_str(&unary).expect("lexes");
         assert!(nesting_estimate(&tokens).depth >= 400);
+    }
+
+    /// Nesting that runs through commas and attributes at one token level: each of
+    /// these overflowed the 2 MiB worker stack while the estimate stayed small.
+    #[test]
+    fn nesting_through_commas_and_attributes_is_counted() {
+        for (unit, count, end) in [
+            ("|a,| ", 476, "x"),
+            (".. #[a] ", 743, "x"),
+            ("- #[a] ", 1_577, "x"),
+            ("1 + #[a] ", 26_000, "1"),
+        ] {
+            let text = format!("fn f() {{ {}{end}; }}\nfn g() {{}}\n", unit.repeat(count));
+            let tokens = TokenStream::from_str(&text).expect("lexes");
+            let depth = nesting_estimate(&tokens).depth;
+            assert!(depth >= count, "`{unit}` x {count}: estimate {depth}");
+            // Parsed on the big stack, or refused with an error: never an overflow.
+            let _ = with_parsed(&text, |file, _| file.items.len());
+        }
+        let generic = format!("type T = {}u8{};", "A<B, ".repeat(500), ">".repeat(500));
+        let tokens = TokenStream::from_str(&generic).expect("lexes");
+        assert!(nesting_estimate(&tokens).depth >= 500);
+    }
+
+    #[test]
+    fn separators_still_reset_ordinary_code() {
+        let list = format!("const T: [u8; 9000] = [{}];", "1, ".repeat(9000));
+        let tokens = TokenStream::from_str(&list).expect("lexes");
+        assert!(nesting_estimate(&tokens).depth <= 20);
+        let items = "#[test]\nfn a() {}\n".repeat(3000);
+        let tokens = TokenStream::from_str(&items).expect("lexes");
+        assert!(nesting_estimate(&tokens).depth <= 20);
+        let calls = "f(a | b, c);\n".repeat(2000);
+        let text = format!("fn m() {{ {calls} }}");
+        let tokens = TokenStream::from_str(&text).expect("lexes");
+        assert!(nesting_estimate(&tokens).depth <= 20);
+        let map = "let v: HashMap<String, Vec<u8>> = x.iter().map(|a, b| a).collect();".repeat(500);
+        let text = format!("fn m() {{ {map} }}");
+        let tokens = TokenStream::from_str(&text).expect("lexes");
+        assert!(nesting_estimate(&tokens).depth <= 40);
     }
 
     #[test]
