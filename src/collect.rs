@@ -58,7 +58,7 @@ pub(crate) fn gunicorn_run(
     base_dir: &str,
 ) -> Option<GunicornRun> {
     (settings.server == ServerKind::Gunicorn).then(|| GunicornRun {
-        anchor: Anchor::new(file, settings.program_span, &[]),
+        anchor: Anchor::new(file, settings.program_span),
         config: settings.config_file().and_then(|c| c.value.text()),
         sets: settings.settings.iter().map(|s| s.name.clone()).collect(),
         context: settings.context,
@@ -151,7 +151,7 @@ pub(crate) fn probe_paths(
         out.push(ProbePathFact {
             probe: name,
             path: path.value.clone(),
-            anchor: Anchor::new(file, path.span, &[]),
+            anchor: Anchor::new(file, path.span),
             module: module.clone(),
             attribute: attribute.clone(),
             app_spec: spec_word.text.clone(),

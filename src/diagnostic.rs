@@ -83,7 +83,7 @@ impl Finding {
     }
 }
 
-/// The lines of source a diagnostic points into, with secrets already masked.
+/// The lines of source a diagnostic points into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
     /// 1-based number of the first line in `text`.
@@ -109,8 +109,9 @@ pub struct Anchor {
 const SNIPPET_MAX_LINES: usize = 6;
 
 impl Anchor {
-    /// Locates `span` in `file`; every byte range in `secrets` is masked in the snippet.
-    pub fn new(file: &SourceFile, span: Span, secrets: &[Span]) -> Self {
+    /// Locates `span` in `file`. The snippet is the file's text: secrets are masked
+    /// after all rules ran (`crate::mask`).
+    pub fn new(file: &SourceFile, span: Span) -> Self {
         let span = Span::new(
             span.start.min(file.text.len()),
             span.end.min(file.text.len()),
@@ -121,10 +122,7 @@ impl Anchor {
         let last = (end.line - 1).min(first + SNIPPET_MAX_LINES - 1);
         let text_start = file.lines().line_start(first);
         let text_end = file.lines().line_span(&file.text, last).end.max(text_start);
-        let mut text = file.text[text_start..text_end].to_string();
-        for secret in secrets {
-            mask_secret(&mut text, text_start, *secret);
-        }
+        let text = file.text[text_start..text_end].to_string();
         let snippet_start = span.start - text_start;
         let snippet_end = (span.end - text_start).min(text.len()).max(snippet_start);
         Anchor {
@@ -139,45 +137,6 @@ impl Anchor {
                 end: snippet_end,
             },
         }
-    }
-}
-
-/// Replaces a secret's bytes inside `text` (which starts at file offset `base`) with its
-/// visible prefix and asterisks, keeping the byte length so offsets stay valid.
-fn mask_secret(text: &mut String, base: usize, secret: Span) {
-    let from = secret.start.saturating_sub(base).min(text.len());
-    let to = secret.end.saturating_sub(base).min(text.len());
-    if from >= to || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
-        return;
-    }
-    let value = &text[from..to];
-    let visible = redact::visible_prefix(value);
-    let mut masked = String::with_capacity(to - from);
-    masked.push_str(visible);
-    while masked.len() < to - from {
-        masked.push('*');
-    }
-    text.replace_range(from..to, &masked);
-}
-
-/// Redaction of secrets: the shared rule for "never print a secret in full".
-pub mod redact {
-    /// How many leading characters of a long secret may be shown.
-    pub const VISIBLE_PREFIX: usize = 4;
-
-    /// The part of a secret that may be shown: four ASCII characters of a secret longer
-    /// than twelve, nothing of a shorter one (a prefix of a short password is most of it).
-    pub fn visible_prefix(secret: &str) -> &str {
-        if secret.len() <= 12 || !secret.is_char_boundary(VISIBLE_PREFIX) {
-            return "";
-        }
-        let prefix = &secret[..VISIBLE_PREFIX];
-        if prefix.is_ascii() { prefix } else { "" }
-    }
-
-    /// `AKIA********` — the visible prefix and a fixed-width mask, never the whole value.
-    pub fn mask(secret: &str) -> String {
-        format!("{}********", visible_prefix(secret))
     }
 }
 
@@ -213,18 +172,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn anchor_masks_secret_in_snippet() {
-        let file = SourceFile::new("a.env", "KEY=AKIAIOSFODNN7EXAMPLE\n");
-        let start = 4;
-        let anchor = Anchor::new(&file, Span::new(start, 24), &[Span::new(start, 24)]);
-        assert_eq!(anchor.snippet.text, "KEY=AKIA****************");
-        assert!(!anchor.snippet.text.contains("IOSFODNN7EXAMPLE"));
-        assert_eq!(anchor.start, LineCol { line: 1, column: 5 });
-    }
-
-    #[test]
-    fn mask_never_shows_short_secrets() {
-        assert_eq!(redact::mask("hunter2"), "********");
-        assert_eq!(redact::mask("AKIAIOSFODNN7EXAMPLE"), "AKIA********");
+    fn anchor_resolves_positions_and_lines() {
+        let file = SourceFile::new("a.env", "A=1\nKEY=AKIAIOSFODNN7EXAMPLE\n");
+        let anchor = Anchor::new(&file, Span::new(8, 12));
+        assert_eq!(anchor.snippet.text, "KEY=AKIAIOSFODNN7EXAMPLE");
+        assert_eq!((anchor.snippet.start, anchor.snippet.end), (4, 8));
+        assert_eq!(anchor.start, LineCol { line: 2, column: 5 });
     }
 }

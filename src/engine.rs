@@ -15,6 +15,7 @@ use crate::lang::python::PythonParser;
 use crate::lang::python_outline;
 use crate::lang::shell::Word;
 use crate::lang::yaml::{Node, NodeValue};
+use crate::mask::FileSecrets;
 use crate::model::command::{Invocation, Program, recognize_in, recognize_shell};
 use crate::model::compose_layers::declares_deployment;
 use crate::model::container::ContainerSpec;
@@ -43,6 +44,8 @@ type Findings = Vec<(&'static str, Finding)>;
 pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
     pub facts: Option<FileFacts>,
+    /// The file's secrets, for `crate::mask` to hide in every diagnostic of the run.
+    pub secrets: FileSecrets,
     /// A note for the user (skipped file, unreadable file).
     pub note: Option<String>,
     pub checked: bool,
@@ -245,18 +248,30 @@ pub struct Plan {
     config_root: PathBuf,
     /// What ships, read from all deployment files before any file is checked.
     pub deployment: Deployment,
+    /// Rule indexes of `crate::mask::DETECTORS`.
+    detectors: Vec<usize>,
 }
 
 impl Plan {
     pub fn new(settings: &Settings, project_root: PathBuf, deployment: Deployment) -> Plan {
         let registry = registry();
+        // The secret detectors run whatever the selection: the masking layer needs what
+        // they find (their findings are dropped later when not selected).
+        let detectors: Vec<usize> = crate::mask::DETECTORS
+            .iter()
+            .filter_map(|id| registry.index_of(id))
+            .collect();
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
-            settings
+            let mut rules: Vec<usize> = settings
                 .enabled
                 .iter()
+                .chain(&detectors)
                 .copied()
                 .filter(|&i| applies(&registry.rules[i].check))
-                .collect()
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
         };
         let container = |c: &Check| matches!(c, Check::Container(_) | Check::Server(_));
         Plan {
@@ -298,6 +313,7 @@ impl Plan {
                 .copied()
                 .filter(|&i| registry.rules[i].uses_facts())
                 .collect(),
+            detectors: detectors.clone(),
             project_root,
             config_root: std::path::absolute(&settings.root)
                 .unwrap_or_else(|_| settings.root.clone()),
@@ -428,8 +444,11 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         context,
         ..Default::default()
     };
-    // A rule silent in this file's context is not run on it (nor is the file parsed for it).
-    let reports_here = |rule: usize| settings.severity_for(rule, context).is_some();
+    // A rule silent in this file's context is not run on it (nor is the file parsed for
+    // it), except the secret detectors: what they find is masked everywhere.
+    let reports_here = |rule: usize| {
+        settings.severity_for(rule, context).is_some() || plan.detectors.contains(&rule)
+    };
 
     if plan.collects_facts() {
         if kind == ArtifactKind::Compose {
@@ -544,12 +563,19 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             },
         ));
     }
+    // Every secret any detector found, reported or not, for the masking layer.
+    let secrets = FileSecrets::new(
+        file.path_str(),
+        &file.text,
+        findings.iter().filter_map(|(_, f)| f.secret),
+    );
     let diagnostics = finish(&file, findings, &suppressions, settings, context);
     facts.suppressions = suppressions;
     let facts = (plan.collects_facts() && !facts.is_empty()).then_some(facts);
     FileOutcome {
         diagnostics,
         facts,
+        secrets,
         note: None,
         checked: true,
         parsed,
@@ -613,7 +639,7 @@ fn check_python(
         let conf = server::from_gunicorn_conf(&module, file.text.len(), first_line_end);
         if plan.collects_facts() {
             let mut conf_facts = gunicorn_conf_facts(&conf);
-            conf_facts.anchor = Some(Anchor::new(file, conf.program_span, &[]));
+            conf_facts.anchor = Some(Anchor::new(file, conf.program_span));
             facts.gunicorn_conf = Some(conf_facts);
         }
         servers.push(conf);
@@ -717,7 +743,7 @@ fn check_dockerfile(
             facts.entry_scripts.push(EntryScript {
                 copied_from: crate::model::dockerfile::copy_sources_of(&dockerfile, &main.path),
                 written: main.path,
-                anchor: Anchor::new(file, main.span, &[]),
+                anchor: Anchor::new(file, main.span),
                 base_dir: base_dir.clone(),
                 dockerfile_main_process: true,
                 group_signalled: main.group_signalled,
@@ -732,7 +758,7 @@ fn check_dockerfile(
             && !deployed_non_root
         {
             facts.root_via_script = Some(RootViaScript {
-                anchor: Anchor::new(file, span, &[]),
+                anchor: Anchor::new(file, span),
                 s6_overlay,
             });
         }
@@ -740,7 +766,7 @@ fn check_dockerfile(
             crate::model::dockerfile::serves_without_healthcheck(&dockerfile)
         {
             facts.unchecked_image = Some(UncheckedImage {
-                anchor: Anchor::new(file, span, &[]),
+                anchor: Anchor::new(file, span),
                 reason,
                 runs: runs.to_vec(),
             });
@@ -868,7 +894,7 @@ fn check_script(
         if id == "SV004" || !start_script {
             deferred.push(DeferredFinding {
                 rule: id,
-                anchor: Anchor::new(file, finding.span, &[]),
+                anchor: Anchor::new(file, finding.span),
                 message: finding.message,
             });
         } else {
@@ -1006,7 +1032,7 @@ fn check_kubernetes(
                 facts.entry_scripts.push(EntryScript {
                     written: script.text.clone(),
                     copied_from: Vec::new(),
-                    anchor: Anchor::new(file, script.span, &[]),
+                    anchor: Anchor::new(file, script.span),
                     base_dir: base_dir.clone(),
                     dockerfile_main_process: false,
                     group_signalled: false,
@@ -1283,7 +1309,7 @@ fn check_containers(
         };
         facts.script_runs.push(ScriptRun {
             target,
-            anchor: Anchor::new(file, invocation.span, &[]),
+            anchor: Anchor::new(file, invocation.span),
             base_dir: base_dir.clone(),
             command_text: command_text(containers, invocation),
         });
@@ -1446,9 +1472,6 @@ fn finish(
         return Vec::new();
     }
     let registry = registry();
-    // Secrets found by any rule are masked in every snippet of the file, whatever rule
-    // the snippet belongs to and whether the secret's own finding is reported.
-    let secrets: Vec<Span> = findings.iter().filter_map(|(_, f)| f.secret).collect();
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let relative = relative_to_root(&file.path, &root);
     // One finding per rule and span, and per rule and secret on a line: a rule that
@@ -1502,7 +1525,7 @@ fn finish(
                 severity: settings.severity_for(index, context)?,
                 message: finding.message,
                 help: finding.help,
-                anchor: Anchor::new(file, finding.span, &secrets),
+                anchor: Anchor::new(file, finding.span),
             })
         })
         .collect()

@@ -1,7 +1,7 @@
 //! prodlint: a linter for production readiness.
 //!
 //! The pipeline (see README "Architecture"): discover → classify → parse (`lang`) →
-//! models (`model`) → file rules → facts → project rules → filter → report. The public
+//! models (`model`) → file rules → facts → project rules → filter → mask → report. The public
 //! API is [`check`]: paths and settings in, a sorted [`Report`] out.
 
 pub mod cli;
@@ -14,6 +14,7 @@ pub mod engine;
 pub mod gate;
 pub mod kind;
 pub mod lang;
+pub mod mask;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -87,6 +88,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let mut files_parsed = 0;
     let mut facts = model::facts::ProjectFacts::default();
     let mut contexts = Vec::new();
+    let mut secrets = Vec::new();
     for outcome in outcomes {
         files_checked += usize::from(outcome.checked);
         files_parsed += usize::from(outcome.parsed);
@@ -94,10 +96,14 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
         diagnostics.extend(outcome.diagnostics);
         facts.files.extend(outcome.facts);
         contexts.extend(outcome.listing);
+        if !outcome.secrets.is_empty() {
+            secrets.push(outcome.secrets);
+        }
     }
     facts.files.sort_by(|a, b| a.path.cmp(&b.path));
     let contexts = engine::FileContexts::new(contexts);
     diagnostics.extend(engine::run_project_rules(&plan, facts, settings, &contexts));
+    mask::Secrets::new(secrets).apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(Report {
         files: contexts.into_listings(),

@@ -129,7 +129,7 @@ impl<'a> Manifest<'a> {
                         name: object.name.clone(),
                         namespace: object.namespace.clone(),
                         replicas: count,
-                        anchor: Anchor::new(file, replicas.span, &[]),
+                        anchor: Anchor::new(file, replicas.span),
                         pod_labels,
                     });
                 }

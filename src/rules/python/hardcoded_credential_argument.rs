@@ -11,8 +11,9 @@
 //! (`rules/python/credential-arguments.toml`).
 
 use super::PythonFile;
-use crate::diagnostic::{Emitter, redact};
+use crate::diagnostic::Emitter;
 use crate::gate::Gate;
+use crate::mask;
 use crate::model::python::{Argument, Call, Literal};
 use crate::rules::secrets::secret_names::is_secret_name;
 use crate::source::Span;
@@ -144,7 +145,7 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             if keyword_says_secret && !found.through_name && parameter.element.is_none() {
                 continue;
             }
-            let shown = redact::mask(found.value);
+            let shown = mask::mask(found.value);
             let finding = if found.through_name {
                 out.report(
                     argument.value_span,

@@ -7,7 +7,8 @@
 //! and the finding marks the secret's bytes so every renderer masks the source line.
 
 use crate::context::Context;
-use crate::diagnostic::{Emitter, redact};
+use crate::diagnostic::Emitter;
+use crate::mask;
 use crate::source::{SourceFile, Span};
 use aho_corasick::AhoCorasick;
 use regex::Regex;
@@ -237,14 +238,15 @@ pub fn check(file: &SourceFile, out: &mut Emitter) {
             let shown = if format.def.validate.is_some() {
                 value.to_string()
             } else {
-                redact::mask(value)
+                mask::mask(value)
             };
             out.report(
                 span,
                 format!("{} `{}` is written in the file", format.def.name, shown),
             )
             .secret(if format.def.validate.is_some() {
-                Span::point(secret_span.start)
+                // The header is no secret; the key body after it is.
+                pem_body_span(file, span.end)
             } else {
                 secret_span
             });
@@ -335,6 +337,20 @@ fn is_documentation_file(path: &std::path::Path) -> bool {
             .as_deref(),
         Some("md" | "rst" | "txt" | "adoc")
     )
+}
+
+/// Where a PEM key's body lies: from the end of its header to its `-----END` line (on
+/// the same line when the key is a `\n`-escaped string), or to the end of the header's
+/// line when no end marker follows within a key's length.
+fn pem_body_span(file: &SourceFile, header_end: usize) -> Span {
+    const LONGEST_KEY: usize = 64 * 1024;
+    let rest = &file.text[header_end..];
+    let window = &rest[..rest.floor_char_boundary(LONGEST_KEY)];
+    let end = match window.find("-----END") {
+        Some(at) => header_end + at,
+        None => header_end + rest.find('\n').unwrap_or(rest.len()),
+    };
+    Span::new(header_end, end)
 }
 
 /// A PEM header counts only when a key body follows (base64 lines or encryption headers):

@@ -6,8 +6,9 @@
 //! Where a more specific rule reports the same secret (SC001's provider formats, DF007,
 //! DP009), the engine keeps that finding and drops this one.
 
-use crate::diagnostic::{Emitter, redact};
+use crate::diagnostic::Emitter;
 use crate::gate::{Gate, Syntax};
+use crate::mask;
 use crate::model::named::{Binding, NamedValue};
 use crate::rules::secrets::secret_names::{
     self, is_compared_secret, is_label_constant, is_literal_secret,
@@ -139,7 +140,7 @@ pub fn check(values: &[NamedValue], out: &mut Emitter) {
             format!(
                 "`{}` {how} a literal secret (`{}`)",
                 named.name,
-                redact::mask(value)
+                mask::mask(value)
             ),
         )
         .help(help)
