@@ -199,10 +199,6 @@ impl Active {
         self.positions = positions;
     }
 
-    fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
     fn signalled(&self, signal: usize) -> bool {
         self.signals.contains(&signal)
     }
@@ -460,8 +456,11 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             facts.gunicorn_conf = Some(GunicornConf::default());
         }
     }
+    let reports = |rule: usize| {
+        settings.enabled.contains(&rule) && settings.severity_for(rule, context).is_some()
+    };
     let mut text_rules = plan.text.active(&file.text);
-    text_rules.retain(reports_here);
+    text_rules.retain(reports);
     for (id, check) in text_rules.checks() {
         if let Check::Text(check) = check {
             check(&file, &mut Emitter::new(&mut findings, id));
@@ -503,7 +502,10 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         active.rules.extend(servers);
     }
     let wants_facts = plan.wants_facts(kind, &file, &active);
-    let parsed = !active.is_empty() || wants_facts;
+    // The secret detectors come along when the file is parsed anyway, but do not make a
+    // file be parsed where they report nothing: a test module full of `password=` is
+    // parsed only if a rule that reports there, or a project rule, needs it.
+    let parsed = active.rules.iter().any(|&rule| reports(rule)) || wants_facts;
     if parsed {
         match kind {
             ArtifactKind::Python => {
@@ -546,6 +548,18 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         }
     }
 
+    // Text detectors that did not run (not selected, or silent in this context) run now
+    // when the file has something to show: what they find is masked in it. Not before,
+    // so that test trees full of URLs cost nothing when nothing is reported there.
+    if !findings.is_empty() || !facts.is_empty() {
+        let mut late = plan.text.active(&file.text);
+        late.retain(|rule| !reports(rule) && plan.detectors.contains(&rule));
+        for (id, check) in late.checks() {
+            if let Check::Text(check) = check {
+                check(&file, &mut Emitter::new(&mut findings, id));
+            }
+        }
+    }
     let (suppressions, bad) = Suppressions::scan(&file, kind.comment_leader());
     let bad = if has_line_comments(kind, &file.path) {
         bad
