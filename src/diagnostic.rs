@@ -83,11 +83,14 @@ impl Finding {
     }
 }
 
-/// The lines of source a diagnostic points into.
+/// The lines of source a diagnostic points into (a window of them when they are long).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
     /// 1-based number of the first line in `text`.
     pub first_line: usize,
+    /// 1-based column (in characters) of the first line where `text` starts: 1 unless
+    /// a long line was cut to a window around the finding.
+    pub first_column: usize,
     pub text: String,
     /// The diagnostic's range inside `text` (byte offsets).
     pub start: usize,
@@ -108,6 +111,12 @@ pub struct Anchor {
 /// Lines of context a snippet keeps at most; long spans are cut there.
 const SNIPPET_MAX_LINES: usize = 6;
 
+/// Past this many bytes a snippet is a window: [`SNIPPET_CONTEXT_BYTES`] each side of
+/// the finding, the finding itself cut at this length. Every finding copies its
+/// snippet, so a minified line with thousands of findings must not be copied whole.
+const SNIPPET_MAX_BYTES: usize = 1024;
+const SNIPPET_CONTEXT_BYTES: usize = 160;
+
 impl Anchor {
     /// Locates `span` in `file`. The snippet is the file's text: secrets are masked
     /// after all rules ran (`crate::mask`).
@@ -120,8 +129,18 @@ impl Anchor {
         let end = file.line_col(span.end);
         let first = start.line - 1;
         let last = (end.line - 1).min(first + SNIPPET_MAX_LINES - 1);
-        let text_start = file.lines().line_start(first);
-        let text_end = file.lines().line_span(&file.text, last).end.max(text_start);
+        let mut text_start = file.lines().line_start(first);
+        let mut text_end = file.lines().line_span(&file.text, last).end.max(text_start);
+        let mut first_column = 1;
+        if text_end - text_start > SNIPPET_MAX_BYTES {
+            let from = text_start.max(span.start.saturating_sub(SNIPPET_CONTEXT_BYTES));
+            let from = file.text.floor_char_boundary(from);
+            let shown_end = span.end.min(span.start + SNIPPET_MAX_BYTES);
+            let to = text_end.min(shown_end + SNIPPET_CONTEXT_BYTES);
+            let to = file.text.ceil_char_boundary(to).max(from);
+            first_column = start.column - file.text[from..span.start].chars().count();
+            (text_start, text_end) = (from, to);
+        }
         let text = file.text[text_start..text_end].to_string();
         let snippet_start = span.start - text_start;
         let snippet_end = (span.end - text_start).min(text.len()).max(snippet_start);
@@ -132,6 +151,7 @@ impl Anchor {
             end,
             snippet: Snippet {
                 first_line: start.line,
+                first_column,
                 text,
                 start: snippet_start,
                 end: snippet_end,
@@ -178,5 +198,20 @@ mod tests {
         assert_eq!(anchor.snippet.text, "KEY=AKIAIOSFODNN7EXAMPLE");
         assert_eq!((anchor.snippet.start, anchor.snippet.end), (4, 8));
         assert_eq!(anchor.start, LineCol { line: 2, column: 5 });
+        assert_eq!(anchor.snippet.first_column, 1);
+    }
+
+    #[test]
+    fn a_long_line_gives_a_window() {
+        let line = format!("{}é target {}", "x".repeat(5000), "y".repeat(5000));
+        let file = SourceFile::new("a.py", format!("a\n{line}\n"));
+        let at = file.text.find("target").unwrap();
+        let anchor = Anchor::new(&file, Span::new(at, at + 6));
+        let snippet = &anchor.snippet;
+        assert!(snippet.text.len() <= 2 * SNIPPET_CONTEXT_BYTES + 8);
+        assert_eq!(&snippet.text[snippet.start..snippet.end], "target");
+        let before = snippet.text[..snippet.start].chars().count();
+        assert_eq!(snippet.first_column + before, anchor.start.column);
+        assert_eq!(anchor.start.column, 5003);
     }
 }

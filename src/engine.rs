@@ -37,6 +37,10 @@ use std::path::{Path, PathBuf};
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Invalid suppressions reported per file: past a few, a generated file is talking, and
+/// the last one says how many more there are.
+const MAX_INVALID_SUPPRESSIONS: usize = 20;
+
 type Findings = Vec<(&'static str, Finding)>;
 
 /// What one file contributed.
@@ -566,12 +570,19 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     } else {
         Vec::new()
     };
-    for b in bad {
+    let unshown = bad.len().saturating_sub(MAX_INVALID_SUPPRESSIONS);
+    for (i, b) in bad.into_iter().take(MAX_INVALID_SUPPRESSIONS).enumerate() {
+        let last = i + 1 == MAX_INVALID_SUPPRESSIONS && unshown > 0;
+        let message = if last {
+            format!("{} (and {unshown} more in this file, not shown)", b.message)
+        } else {
+            b.message
+        };
         findings.push((
             INVALID_SUPPRESSION,
             Finding {
                 span: b.span,
-                message: b.message,
+                message,
                 help: None,
                 secret: None,
             },

@@ -62,6 +62,9 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// An all-ASCII text has character columns equal to byte columns: a column is a
+    /// subtraction, not a count along the line (20,000 findings on one long line).
+    ascii: bool,
 }
 
 impl LineIndex {
@@ -69,7 +72,10 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -117,7 +123,11 @@ impl LineIndex {
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = text[start..end].chars().count() + 1;
+        let column = if self.ascii {
+            end - start + 1
+        } else {
+            text[start..end].chars().count() + 1
+        };
         LineCol {
             line: line + 1,
             column,

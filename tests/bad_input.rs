@@ -218,3 +218,113 @@ fn a_broken_pyproject_that_never_names_prodlint_is_not_an_error() {
     assert_eq!(code, 1, "{stderr}");
     assert_planted_found(&stdout);
 }
+
+// --- work that input drives ----------------------------------------------------------
+
+#[test]
+fn self_doubling_env_values_are_bounded() {
+    let dir = repo();
+    let doubling = format!(
+        "FROM python:3.12\nENV A=x\n{}CMD [\"python\"]\n",
+        "ENV A=$A$A\n".repeat(40)
+    );
+    write(dir.path(), "Dockerfile", &doubling);
+    let chain: String = (1..8000)
+        .map(|i| format!("ENV V{i}=$V{}x\n", i - 1))
+        .collect();
+    write(
+        dir.path(),
+        "chain/Dockerfile",
+        format!("FROM python:3.12\n{chain}CMD [\"python\"]\n"),
+    );
+    let stages: String = (1..2000)
+        .map(|i| format!("FROM s{} AS s{i}\nENV E{i}=$E{}1\n", i - 1, i - 1))
+        .collect();
+    write(
+        dir.path(),
+        "stages/Dockerfile",
+        format!("FROM python:3.12 AS s0\n{stages}CMD [\"python\"]\n"),
+    );
+    let (code, stdout, _) = concise(dir.path(), &[]);
+    assert_eq!(code, 1);
+    for path in ["Dockerfile", "chain/Dockerfile", "stages/Dockerfile"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{path}:")) && l.contains(" DF003 ")),
+            "{path}: no DF003 in\n{stdout}"
+        );
+    }
+    assert_planted_found(&stdout);
+}
+
+#[test]
+fn a_file_of_urls_is_scanned_in_linear_time() {
+    let dir = repo();
+    write(dir.path(), "notes.yaml", "x: http://a/b\n".repeat(280_000));
+    let (code, stdout, _) = concise(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_planted_found(&stdout);
+}
+
+#[test]
+fn findings_on_one_long_line_do_not_copy_it_each() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "minified.py",
+        format!("import requests\n{}\n", "requests.get(u);".repeat(20_000)),
+    );
+    let output = prodlint(dir.path()).arg("check").output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let findings = stdout.matches("error[PY001]").count();
+    assert_eq!(findings, 20_001);
+    // A window of the line per finding, not the 320 KB line.
+    assert!(stdout.len() < findings * 1_000, "{} bytes", stdout.len());
+    assert!(
+        stdout.contains("minified.py:2:319985"),
+        "the last finding's column"
+    );
+}
+
+#[test]
+fn invalid_suppressions_are_capped_per_file() {
+    let dir = repo();
+    let comments: String = (0..5000)
+        .map(|i| format!("# prodlint: ignore[NOPE{i}]\n"))
+        .collect();
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        format!("services:\n  web:\n    image: nginx\n{comments}"),
+    );
+    let (_, stdout, _) = concise(dir.path(), &[]);
+    let invalid: Vec<&str> = stdout.lines().filter(|l| l.contains(" PL002 ")).collect();
+    assert_eq!(invalid.len(), 20);
+    assert!(invalid[19].ends_with("(and 4980 more in this file, not shown)"));
+    assert_planted_found(&stdout);
+}
+
+#[test]
+fn rust_nesting_through_commas_and_attributes_does_not_overflow() {
+    let dir = repo();
+    for (i, (unit, count, end)) in [
+        ("|a,| ", 476, "x"),
+        (".. #[a] ", 743, "x"),
+        ("- #[a] ", 1_577, "x"),
+        ("1 + #[a] ", 26_000, "1"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        write(
+            dir.path(),
+            &format!("crate{i}/src/lib.rs"),
+            format!("fn f() {{ {}{end}; }}\n", unit.repeat(count)),
+        );
+    }
+    let (code, stdout, stderr) = concise(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_planted_found(&stdout);
+}

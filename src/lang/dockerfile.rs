@@ -7,7 +7,9 @@
 //! Every word keeps the exact byte span of its source text in the file, also across
 //! continuation lines. Malformed input yields a best-effort tree plus `errors`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::lang::shell::{Offsets, Splitter, Word, mapped_span};
 use crate::source::Span;
@@ -25,7 +27,33 @@ pub struct Dockerfile {
     /// The stage a build of this file names as its target (`docker build --target`,
     /// compose `build.target`), when the deployment model knows one; else the last.
     pub target: Option<usize>,
+    /// [`Dockerfile::variables`] per scope, computed on first use: rules substitute many
+    /// values per stage, and recomputing made 8,000 chained ENV lines take a minute.
+    variables_cache: VariablesCache,
 }
+
+/// Slot 0 is the global scope, slot `i + 1` stage `i`.
+#[derive(Debug, Clone, Default)]
+struct VariablesCache(Vec<OnceLock<Variables>>);
+
+/// A variable's value in a scope; `None`: declared, value unknown.
+pub type Variables = HashMap<String, Option<String>>;
+
+/// A cache says nothing about the file: two parses of the same text are equal.
+impl PartialEq for VariablesCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for VariablesCache {}
+
+/// Ancestor stages whose ENV values a stage is judged to inherit.
+const MAX_STAGE_CHAIN: usize = 64;
+
+/// Longest value a substitution may produce; past it the value counts as unknown.
+/// `ENV A=$A$A` repeated doubles it per line: without a bound, 40 such lines of a
+/// 500-byte file asked for gigabytes.
+const MAX_SUBSTITUTED_BYTES: usize = 16 * 1024;
 
 /// A parser directive at the top of the file (`# syntax=docker/dockerfile:1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,7 +275,15 @@ impl Dockerfile {
     /// unknown (ARG without default, value built from unknown references).
     ///
     /// Best effort: the whole stage is considered, not the point of use.
-    pub fn variables(&self, stage: Option<usize>) -> HashMap<String, Option<String>> {
+    pub fn variables(&self, stage: Option<usize>) -> Cow<'_, Variables> {
+        let slot = stage.map_or(0, |i| i + 1);
+        match self.variables_cache.0.get(slot) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| self.compute_variables(stage))),
+            None => Cow::Owned(self.compute_variables(stage)),
+        }
+    }
+
+    fn compute_variables(&self, stage: Option<usize>) -> Variables {
         let mut globals = HashMap::new();
         for arg in &self.global_args {
             for pair in arg.pairs() {
@@ -262,7 +298,9 @@ impl Dockerfile {
         let mut chain = Vec::new();
         let mut current = self.stages.get(index);
         while let Some(stage) = current {
-            if chain.len() > self.stages.len() {
+            // A cycle, or a chain longer than any real build: ENV from further up is
+            // taken as unknown (2,000 chained stages were cubic work).
+            if chain.len() >= MAX_STAGE_CHAIN.min(self.stages.len() + 1) {
                 break;
             }
             chain.push(stage);
@@ -270,7 +308,7 @@ impl Dockerfile {
         }
         // `env`: ENV values, which flow into child stages. `scope`: what a reference
         // sees in the current stage (ENV wins over an ARG of the same name).
-        let mut env: HashMap<String, Option<String>> = HashMap::new();
+        let mut env: Variables = HashMap::new();
         let mut scope = HashMap::new();
         for stage in chain.iter().rev() {
             // ARG values do not cross stages; ENV values do.
@@ -309,10 +347,7 @@ impl Dockerfile {
 
     /// [`Dockerfile::substitute`] with variables computed once by
     /// [`Dockerfile::variables`] (for many substitutions in one stage).
-    pub fn substitute_in(
-        text: &str,
-        variables: &HashMap<String, Option<String>>,
-    ) -> Option<String> {
+    pub fn substitute_in(text: &str, variables: &Variables) -> Option<String> {
         substitute_with(text, variables)
     }
 }
@@ -366,7 +401,7 @@ impl Instruction {
 }
 
 /// Replaces variable references in `text` from `vars`; `None` when one is unknown.
-fn substitute_with(text: &str, vars: &HashMap<String, Option<String>>) -> Option<String> {
+fn substitute_with(text: &str, vars: &Variables) -> Option<String> {
     let lookup = |name: &str| vars.get(name).cloned().flatten();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -427,7 +462,7 @@ fn substitute_with(text: &str, vars: &HashMap<String, Option<String>>) -> Option
         }
     }
     out.push_str(rest);
-    Some(out)
+    (out.len() <= MAX_SUBSTITUTED_BYTES).then_some(out)
 }
 
 /// Parses a Dockerfile. Never fails: problems are reported in `errors`.
@@ -538,8 +573,15 @@ impl<'t> Parser<'t> {
             stages,
             errors: self.errors,
             target: None,
+            variables_cache: VariablesCache::default(),
         };
         dockerfile.link_parents_through_args();
+        // Only now: stage variables follow the parent links.
+        dockerfile.variables_cache = VariablesCache(
+            (0..=dockerfile.stages.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        );
         dockerfile
     }
 

@@ -17,6 +17,8 @@ struct SnippetFile {
     name: String,
     text: String,
     first_line: usize,
+    /// The column where `text` starts in its first line (a window of a long line).
+    first_column: usize,
     line_starts: Vec<usize>,
     /// The underlined range, in `text`.
     label: Range<usize>,
@@ -33,6 +35,7 @@ impl SnippetFile {
             name: escape_controls(&diagnostic.anchor.path).into_owned(),
             text,
             first_line: snippet.first_line,
+            first_column: snippet.first_column,
             line_starts,
             label: label[0]..label[1],
         }
@@ -61,6 +64,26 @@ impl<'a> Files<'a> for SnippetFile {
 
     fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
         Ok(self.first_line + line_index)
+    }
+
+    fn column_number(
+        &'a self,
+        (): (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let range = self.line_range((), line_index)?;
+        let end = byte_index.clamp(range.start, range.end);
+        let column = self
+            .text
+            .get(range.start..end)
+            .map_or(0, |t| t.chars().count())
+            + 1;
+        Ok(if line_index == 0 {
+            column + self.first_column - 1
+        } else {
+            column
+        })
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
