@@ -354,7 +354,15 @@ fn pem_body_span(file: &SourceFile, header_end: usize) -> Span {
         Some(at) => header_end + at,
         None => header_end + rest.find('\n').unwrap_or(rest.len()),
     };
-    Span::new(header_end, end)
+    // The line break after the header (or its `\n` escape) is not part of the key.
+    let mut body = &file.text[header_end..end];
+    while let Some(rest) = body
+        .strip_prefix("\\n")
+        .or_else(|| body.strip_prefix(['\r', '\n']))
+    {
+        body = rest;
+    }
+    Span::new(end - body.len(), end)
 }
 
 /// A PEM header counts only when a key body follows (base64 lines or encryption headers):
@@ -375,7 +383,10 @@ fn pem_body_follows(file: &SourceFile, header_line: usize) -> bool {
         .split("-----")
         .nth(2)
         .unwrap_or("");
-    let candidate = if next.is_empty() {
+    // A key in a JSON or YAML string (a GCP service-account file) has its body on the
+    // header's line, after a `\n` escape; the next line is the next field.
+    let same_line_body = same_line_body.trim().trim_start_matches("\\n");
+    let candidate = if same_line_body.len() >= 40 || next.is_empty() {
         same_line_body
     } else {
         next

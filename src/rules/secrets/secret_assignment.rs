@@ -36,8 +36,8 @@ macro_rules! binding {
             // ...to a quoted value (perhaps parenthesized on the next line), or to an
             // unquoted one with no call on the rest of its line (`token =
             // parser.next_token()` binds no literal; YAML's `password: hunter2` and `.env`'s
-            // `PASSWORD=x` do).
-            r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(]*$))"#,
+            // `PASSWORD=x` do, also before a comment with parentheses in it).
+            r#"(?m:\s*\(?\s*[rRbBuUfF]{0,2}[`'\x22]|[ \t]*(?:$|[^\s=(\[{`'\x22][^\n(#]*(?:#[^\n]*)?$))"#,
         )
     };
 }
@@ -178,6 +178,7 @@ mod tests {
             }
             for text in [
                 format!("{name}: v4lue-9\n"),
+                format!("{name}: v4lue-9  # rotate (see runbook)\n"),
                 format!("- name: {name}\n  value: v4lue-9\n"),
             ] {
                 assert!(passes(&yaml, &text), "{text}");
@@ -186,6 +187,10 @@ mod tests {
             assert!(passes(&dockerfile, &legacy_env), "{legacy_env}");
             assert!(passes(&dockerfile, &format!("ENV {name}=v4lue-9\n")));
             assert!(passes(&dotenv, &format!("{name}=v4lue-9\n")));
+            assert!(passes(
+                &dotenv,
+                &format!("{name}=v4lue-9 # rotate (see runbook)\n")
+            ));
         }
         // Each syntax's own forms only: no `name:` entries in Python, no ENV in YAML.
         assert!(!passes(&python, "x = {\"name\": \"token\"}\n"));
