@@ -12,13 +12,21 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct MissingPath(pub PathBuf);
 
+/// What the walk found: the files to lint, sorted, and what it could not enter (an
+/// unreadable folder, a name too long for the system), said as notes.
+pub struct Discovered {
+    pub paths: Vec<PathBuf>,
+    pub notes: Vec<String>,
+}
+
 pub fn discover(
     targets: &[PathBuf],
     settings: &Settings,
     threads: usize,
-) -> Result<Vec<PathBuf>, MissingPath> {
+) -> Result<Discovered, MissingPath> {
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let found = Mutex::new(Vec::new());
+    let notes = Mutex::new(Vec::new());
     for target in targets {
         if !target.exists() {
             return Err(MissingPath(target.clone()));
@@ -38,10 +46,16 @@ pub fn discover(
             .filter_entry(|entry| entry.depth() == 0 || !is_default_excluded(entry.file_name()));
         builder.build_parallel().run(|| {
             let found = &found;
+            let notes = &notes;
             let root = &root;
             Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    return WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let note = format!("skipped: {error}");
+                        notes.lock().expect("walk notes lock").push(note);
+                        return WalkState::Continue;
+                    }
                 };
                 let path = entry.path();
                 if is_excluded(path, root, settings) {
@@ -61,7 +75,9 @@ pub fn discover(
     let mut paths = found.into_inner().expect("walk results lock");
     paths.sort();
     paths.dedup();
-    Ok(paths)
+    let mut notes = notes.into_inner().expect("walk notes lock");
+    notes.sort();
+    Ok(Discovered { paths, notes })
 }
 
 /// Folders never walked into (unless given as a target themselves): version control,

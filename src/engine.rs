@@ -425,14 +425,10 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         }
         Err(e) => return note(path, &format!("cannot read: {e}")),
     };
-    if is_binary(&bytes) {
+    if is_binary(&bytes) && !crate::source::is_utf16(&bytes) {
         return skipped(path, "binary");
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        // Latin-1 and friends: lint what is readable rather than skipping the file.
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
+    let text = crate::source::decode_text(bytes);
     let kind = classify(path, &text);
     let decision = plan.context_of(path, settings);
     let context = decision.context;
@@ -826,7 +822,8 @@ fn check_procfile(
         let Some(colon) = line.find(':') else {
             continue;
         };
-        let name = line[..colon].trim();
+        // A BOM (Windows editors write one) is not part of the first process's name.
+        let name = line[..colon].trim().trim_start_matches('\u{feff}');
         if name.is_empty()
             || !name
                 .chars()

@@ -118,7 +118,12 @@ fn is_shell_shebang(text: &str) -> bool {
 }
 
 pub fn classify(path: &Path, text: &str) -> ArtifactKind {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Lossy: a name that is not UTF-8 (`bad\xffname.py`) still has its extension.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let name: &str = &name;
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".py") || lower.ends_with(".pyi") {
         return ArtifactKind::Python;

@@ -76,14 +76,15 @@ impl std::fmt::Display for Error {
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
     let started = Instant::now();
     let threads = rayon::current_num_threads();
-    let paths =
+    let discovered =
         discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
+    let paths = discovered.paths;
     let deployment = engine::read_deployment(&paths);
     let plan = engine::Plan::new(settings, settings.project_root_for(targets), deployment);
     let outcomes = engine::run_files(&paths, settings, &plan);
 
     let mut diagnostics = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes = discovered.notes;
     let mut files_checked = 0;
     let mut files_parsed = 0;
     let mut facts = model::facts::ProjectFacts::default();

@@ -65,6 +65,8 @@ pub struct LineIndex {
     /// An all-ASCII text has character columns equal to byte columns: a column is a
     /// subtraction, not a count along the line (20,000 findings on one long line).
     ascii: bool,
+    /// The text starts with a byte-order mark, which no editor counts as a column.
+    bom: bool,
 }
 
 impl LineIndex {
@@ -75,6 +77,7 @@ impl LineIndex {
         LineIndex {
             line_starts,
             ascii: text.is_ascii(),
+            bom: text.starts_with('\u{feff}'),
         }
     }
 
@@ -127,6 +130,11 @@ impl LineIndex {
             end - start + 1
         } else {
             text[start..end].chars().count() + 1
+        };
+        let column = if line == 0 && self.bom && end > 0 {
+            column - 1
+        } else {
+            column
         };
         LineCol {
             line: line + 1,
@@ -215,6 +223,51 @@ pub fn normalize_slash_path(path: &str) -> String {
     }
 }
 
+/// The text prodlint lints from a file's bytes: UTF-8 (invalid sequences replaced, so
+/// a Latin-1 file is still read), or UTF-16 when a byte-order mark says so. Lone `\r`
+/// line ends (classic Mac, some generators) become `\n`, byte for byte, so every parser
+/// sees the lines a reader sees and offsets stay those of the file.
+pub fn decode_text(bytes: Vec<u8>) -> String {
+    let utf16 = |little: bool| {
+        let units = bytes[2..].chunks_exact(2).map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if little {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    let text = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => utf16(true),
+        Some([0xFE, 0xFF]) => utf16(false),
+        _ => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        },
+    };
+    let lone_crs: Vec<usize> = memchr::memchr_iter(b'\r', text.as_bytes())
+        .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+        .collect();
+    if lone_crs.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in lone_crs {
+        bytes[i] = b'\n';
+    }
+    // Only an ASCII byte was replaced by another.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Does a byte-order mark say these bytes are UTF-16 text?
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]))
+}
+
 /// A path rendered with `/` separators and no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy();
@@ -230,6 +283,18 @@ pub fn display_path(path: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_decoded_from_utf16_and_lone_crs_end_lines() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("a = 1\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode_text(utf16), "a = 1\n");
+        let mut big = vec![0xFE, 0xFF];
+        big.extend("é\n".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode_text(big), "é\n");
+        assert_eq!(decode_text(b"a\rb\r\nc\r".to_vec()), "a\nb\r\nc\n");
+        assert_eq!(decode_text(b"caf\xe9\n".to_vec()), "caf\u{fffd}\n");
+    }
 
     #[test]
     fn slash_paths_normalize_lexically() {

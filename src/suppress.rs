@@ -50,6 +50,11 @@ impl Suppressions {
             {
                 continue;
             }
+            // `"# prodlint: ignore"` in a string is data (a test of this very feature, a
+            // generated message), not a comment.
+            if inside_quotes(&before[..comment_at]) {
+                continue;
+            }
             let own_line = before[..comment_at].trim().is_empty();
             let after_start = at + MARKER.len();
             let after = &file.text[after_start..line_span.end];
@@ -80,7 +85,10 @@ impl Suppressions {
                         Some(rule) => ids.push(rule.meta.id),
                         None => bad.push(BadSuppression {
                             span: Span::new(name_start, name_start + name.len()),
-                            message: format!("suppression names unknown rule `{name}`"),
+                            message: format!(
+                                "suppression names unknown rule `{}`",
+                                crate::report::escape::abbreviate(name, 80)
+                            ),
                         }),
                     }
                 }
@@ -109,5 +117,37 @@ impl Suppressions {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Does `code` (a line up to some point) leave a string open: an odd number of
+/// unescaped `"`, `'` or `` ` `` outside the other kinds of quote? Strings that span
+/// lines are not seen; a marker in one is still taken as a comment.
+fn inside_quotes(code: &str) -> bool {
+    let mut open: Option<char> = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match (open, c) {
+            _ if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (None, '"' | '\'' | '`') => open = Some(c),
+            (Some(quote), c) if c == quote => open = None,
+            _ => {}
+        }
+    }
+    open.is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_followed_along_the_line() {
+        assert!(inside_quotes("x = \"a "));
+        assert!(inside_quotes("x = 'it\\'s "));
+        assert!(!inside_quotes("x = \"a#b\"  "));
+        assert!(!inside_quotes("x = \"say 'hi'\" "));
+        assert!(!inside_quotes("requests.get(u)  "));
     }
 }

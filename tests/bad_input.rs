@@ -328,3 +328,105 @@ fn rust_nesting_through_commas_and_attributes_does_not_overflow() {
     assert_eq!(code, 1, "{stderr}");
     assert_planted_found(&stdout);
 }
+
+// --- encodings, odd files and odd trees ------------------------------------------------
+
+#[test]
+fn encodings_and_line_ends_do_not_lose_findings() {
+    let dir = repo();
+    let call = "import requests\nrequests.get(URL)\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(call.encode_utf16().flat_map(u16::to_le_bytes));
+    write(dir.path(), "utf16.py", utf16);
+    write(dir.path(), "crlf.py", call.replace('\n', "\r\n"));
+    write(
+        dir.path(),
+        "cr/pod.yaml",
+        "apiVersion: v1\rkind: Pod\rmetadata:\r  name: x\rspec:\r  containers:\r  - name: a\r    image: nginx\r",
+    );
+    write(
+        dir.path(),
+        "bom/Procfile",
+        "\u{feff}web: gunicorn app:app --reload --bind 0.0.0.0:$PORT\n",
+    );
+    write(
+        dir.path(),
+        "bom/.env",
+        "\u{feff}API_TOKEN=Qx7vTm2Lw9RkZp4N\n",
+    );
+    write(
+        dir.path(),
+        "latin1.py",
+        b"# caf\xe9\nimport requests\nrequests.get(URL)\n",
+    );
+    let (code, stdout, _) = concise(dir.path(), &[]);
+    assert_eq!(code, 1);
+    for expected in [
+        "utf16.py:2:1: PY001 ",
+        "crlf.py:2:1: PY001 ",
+        "cr/pod.yaml:8:12: DP006 ",
+        "bom/Procfile:1:23: SV001 ",
+        "bom/.env:1:11: SC002 ",
+        "latin1.py:3:1: PY001 ",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(expected)),
+            "no `{expected}` in\n{stdout}"
+        );
+    }
+    assert_planted_found(&stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_files_and_links_are_bounded_and_never_followed_out() {
+    use std::os::unix::fs::symlink;
+    let dir = repo();
+    let outside = TempDir::new().expect("tempdir");
+    write(outside.path(), "leak.py", PLANTED.1);
+    symlink(outside.path(), dir.path().join("out")).expect("symlink");
+    symlink(".", dir.path().join("loop")).expect("symlink");
+    symlink(outside.path().join("leak.py"), dir.path().join("link.py")).expect("symlink");
+    fs::create_dir(dir.path().join("Dockerfile")).expect("mkdir");
+    write(dir.path(), "empty.py", "");
+    write(dir.path(), "empty/Dockerfile", "");
+    let mut late_nul = "x = 1\n".repeat(3000).into_bytes();
+    late_nul.push(0);
+    write(dir.path(), "late_nul.py", late_nul);
+    write(dir.path(), "bad\u{fffd}name.py", PLANTED.1);
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n".to_string()
+        + &(b'b'..=b'z')
+            .map(|c| {
+                let prev = (c - 1) as char;
+                format!("{}: &{} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n", c as char, c as char)
+            })
+            .collect::<String>();
+    write(dir.path(), "bomb.yaml", bomb);
+    write(
+        dir.path(),
+        "dupes.yaml",
+        "apiVersion: v1\nkind: Pod\nkind: Pod\nspec:\n  containers: []\n  containers: []\n",
+    );
+    write(
+        dir.path(),
+        "heredoc/Dockerfile",
+        "FROM python:3.12\nRUN <<EOF\necho never closed\n",
+    );
+    write(dir.path(), "huge.py", "x = 1\n".repeat(2_000_000));
+    let fifo = dir.path().join("app.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let (code, stdout, stderr) = concise(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_planted_found(&stdout);
+    assert!(
+        !stdout.contains("leak.py"),
+        "followed a link out of the tree:\n{stdout}"
+    );
+    assert!(stderr.contains("huge.py: skipped, larger than"), "{stderr}");
+    if made {
+        assert!(!stdout.contains("app.py"), "{stdout}");
+    }
+}

@@ -33,7 +33,11 @@ pub fn parse(text: &str) -> Vec<Entry> {
 }
 
 fn parse_line(line: &str, base: usize) -> Option<Entry> {
-    let indent = line.len() - line.trim_start().len();
+    // A BOM before the first name (Windows editors write one) is part of no name.
+    let indent = line.len()
+        - line
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .len();
     let mut rest = &line[indent..];
     let mut at = indent;
     if rest.starts_with('#') || rest.is_empty() {
@@ -134,6 +138,10 @@ mod tests {
         );
         let spans = parse(text);
         assert_eq!(&text[spans[1].key_span.start..spans[1].key_span.end], "B");
+        assert_eq!(
+            values("\u{feff}A=1\n"),
+            [("A".into(), "1".into(), "1".into())]
+        );
     }
 
     #[test]
