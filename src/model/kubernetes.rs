@@ -369,6 +369,9 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
                 one_shot: object.is_one_shot(),
             };
             let mut spec = container_spec(node, origin);
+            // `<<: *base` merges keys this model does not follow (kubectl does): what
+            // the container lacks is then not known, as for a compose service.
+            spec.partially_known |= node.get("<<").is_some();
             spec.pod_security = pod_security.clone();
             spec.host = host.clone();
             spec.stop_grace_seconds = stop_grace_seconds.clone();

@@ -1,0 +1,6 @@
+//! Fuzz target: any bytes as `deploy/app.yaml`, linted with every rule and rendered.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    prodlint_fuzz::lint_as("deploy/app.yaml", data, &[]);
+});
