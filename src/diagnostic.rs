@@ -134,10 +134,10 @@ impl Anchor {
         let mut first_column = 1;
         if text_end - text_start > SNIPPET_MAX_BYTES {
             let from = text_start.max(span.start.saturating_sub(SNIPPET_CONTEXT_BYTES));
-            let from = file.text.floor_char_boundary(from);
+            let from = crate::source::floor_boundary(&file.text, from);
             let shown_end = span.end.min(span.start + SNIPPET_MAX_BYTES);
             let to = text_end.min(shown_end + SNIPPET_CONTEXT_BYTES);
-            let to = file.text.ceil_char_boundary(to).max(from);
+            let to = crate::source::ceil_boundary(&file.text, to).max(from);
             first_column = start.column - file.text[from..span.start].chars().count();
             (text_start, text_end) = (from, to);
         }

@@ -268,6 +268,25 @@ pub fn is_utf16(bytes: &[u8]) -> bool {
     matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]))
 }
 
+/// The largest char boundary of `text` at or before `index` (`str::floor_char_boundary`
+/// is newer than this crate's minimum Rust).
+pub fn floor_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `text` at or after `index`.
+pub fn ceil_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// A path rendered with `/` separators and no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy();

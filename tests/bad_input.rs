@@ -81,22 +81,32 @@ fn a_full_stdout_is_exit_2_with_a_message() {
     );
 }
 
-/// Runs prodlint with its stdout (or stderr) a pipe whose read end is already closed,
-/// as `prodlint | head -0` ends up, and returns its exit code.
+/// Runs prodlint with its stdout (or stderr) a pipe whose reader has already exited,
+/// as in `prodlint | head -0`, and returns prodlint's exit code. The shell starts it a
+/// moment after the reader (`true`) so the pipe is surely closed when it writes.
+#[cfg(unix)]
 fn exit_code_with_closed(stream: &str, dir: &Path, args: &[&str]) -> Option<i32> {
-    use std::process::Stdio;
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("prodlint"));
-    cmd.current_dir(dir).args(args).stdin(Stdio::null());
-    if stream == "stdout" {
-        cmd.stdout(writer).stderr(Stdio::null());
+    let redirect = if stream == "stdout" {
+        "2>/dev/null"
     } else {
-        cmd.stdout(Stdio::null()).stderr(writer);
-    }
-    cmd.status().expect("runs").code()
+        "2>&1 >/dev/null"
+    };
+    let script = format!("(sleep 0.3; \"$0\" \"$@\" {redirect}; echo $? > exit-code) | true");
+    let status = std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("prodlint"))
+        .args(args)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let code = fs::read_to_string(dir.join("exit-code")).expect("exit code written");
+    fs::remove_file(dir.join("exit-code")).expect("cleanup");
+    code.trim().parse().ok()
 }
 
+#[cfg(unix)]
 #[test]
 fn a_closed_pipe_is_exit_2_not_a_panic() {
     let dir = repo();

@@ -124,7 +124,7 @@ pub fn render(report: &Report, color: bool) -> String {
             .with_message(message.as_ref())
             .with_labels(vec![Label::primary((), files.label.clone())])
             .with_notes(vec![
-                format!("help: {}", escape_controls(&d.help_text())),
+                format!("help: {}", escape_controls(d.help_text())),
                 format!(
                     "rule: {} ({}) — `prodlint explain {}`",
                     d.rule.slug, d.rule.category, d.rule.id

@@ -349,7 +349,7 @@ fn is_documentation_file(path: &std::path::Path) -> bool {
 fn pem_body_span(file: &SourceFile, header_end: usize) -> Span {
     const LONGEST_KEY: usize = 64 * 1024;
     let rest = &file.text[header_end..];
-    let window = &rest[..rest.floor_char_boundary(LONGEST_KEY)];
+    let window = &rest[..crate::source::floor_boundary(rest, LONGEST_KEY)];
     let end = match window.find("-----END") {
         Some(at) => header_end + at,
         None => header_end + rest.find('\n').unwrap_or(rest.len()),
