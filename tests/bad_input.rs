@@ -440,3 +440,48 @@ fn odd_files_and_links_are_bounded_and_never_followed_out() {
         assert!(!stdout.contains("app.py"), "{stdout}");
     }
 }
+
+#[test]
+fn a_template_line_of_many_actions_is_read_in_linear_time() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+    );
+    write(dir.path(), "chart/values.yaml", "a: 1\n");
+    write(
+        dir.path(),
+        "chart/templates/deployment.yaml",
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  labels:\n    l: {}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: nginx\n",
+            "{{ .Values.a }}".repeat(250_000)
+        ),
+    );
+    let (code, stdout, _) = concise(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("chart/templates/deployment.yaml:12:16: DP006 "),
+        "{stdout}"
+    );
+    assert_planted_found(&stdout);
+}
+
+#[test]
+fn too_many_exclude_globs_are_a_clear_config_error() {
+    let dir = repo();
+    let globs: Vec<String> = (0..20_000)
+        .map(|i| format!("\"d{i}/**/x{i}_*.py\""))
+        .collect();
+    write(
+        dir.path(),
+        "prodlint.toml",
+        format!("exclude = [{}]\n", globs.join(",")),
+    );
+    let (code, _, stderr) = concise(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the 20000 globs cannot be compiled together"),
+        "{stderr}"
+    );
+}
