@@ -147,11 +147,16 @@ fn control_characters_in_names_and_lines_are_escaped() {
         "import requests\nrequests.get(URL)  # \x1b]0;pwned\x07\n",
     );
     write(dir.path(), "back\\slash.py", PLANTED.1);
+    write(
+        dir.path(),
+        "escape_before.py",
+        "import requests\nx = \"\x1b[31m\"; requests.get(URL)\n",
+    );
     let (code, stdout, _) = concise(dir.path(), &[]);
     assert_eq!(code, 1);
     assert!(!stdout.contains('\x1b'), "raw ESC in:\n{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
     assert!(lines.contains(
         &"evil\\n\\e[31mname.py:2:1: PY001 [http-call-without-timeout] `requests.get` is called without a timeout and can wait forever"
     ));
@@ -170,6 +175,8 @@ fn control_characters_in_names_and_lines_are_escaped() {
     );
     assert!(human.contains("evil\\n\\e[31mname.py:2:1"), "{human}");
     assert!(human.contains("# \\e]0;pwned\\u{7}"), "{human}");
+    // The column is the line's, not the escaped text's.
+    assert!(human.contains("escape_before.py:2:14"), "{human}");
 }
 
 #[test]

@@ -22,6 +22,8 @@ struct SnippetFile {
     line_starts: Vec<usize>,
     /// The underlined range, in `text`.
     label: Range<usize>,
+    /// The finding's own column: escapes before it make `text` longer than the line.
+    label_column: usize,
 }
 
 impl SnippetFile {
@@ -38,6 +40,7 @@ impl SnippetFile {
             first_column: snippet.first_column,
             line_starts,
             label: label[0]..label[1],
+            label_column: diagnostic.anchor.start.column,
         }
     }
 }
@@ -72,6 +75,9 @@ impl<'a> Files<'a> for SnippetFile {
         line_index: usize,
         byte_index: usize,
     ) -> Result<usize, FilesError> {
+        if line_index == 0 && byte_index == self.label.start {
+            return Ok(self.label_column);
+        }
         let range = self.line_range((), line_index)?;
         let end = byte_index.clamp(range.start, range.end);
         let column = self
