@@ -751,6 +751,16 @@ fn check_dockerfile(
         }
     }
     check_containers(file, &containers, &plan.deployment, active, findings, facts);
+    if dockerfile.variables_over_budget() {
+        parse_error(
+            file,
+            findings,
+            Span::point(0),
+            "a variable's value grew past 16 KiB, or a stage inherits through more than 64 \
+             stages: those values were taken as unknown, the rest of the file is still checked"
+                .into(),
+        );
+    }
     // Where every deployment of the image runs it as a non-root user, the image's
     // default user is not what runs.
     let runs = plan.deployment.runs_of(&path);

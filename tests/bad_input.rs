@@ -272,6 +272,17 @@ fn self_doubling_env_values_are_bounded() {
             "{path}: no DF003 in\n{stdout}"
         );
     }
+    // The budgets that were hit are said, on the files that hit them.
+    let noted: Vec<&str> = stdout.lines().filter(|l| l.contains(" PL001 ")).collect();
+    assert!(
+        noted.iter().any(|l| l.starts_with("Dockerfile:1:")),
+        "{stdout}"
+    );
+    assert!(
+        noted.iter().any(|l| l.starts_with("stages/Dockerfile:1:")),
+        "{stdout}"
+    );
+    assert!(!noted.iter().any(|l| l.starts_with("chain/")), "{stdout}");
     assert_planted_found(&stdout);
 }
 

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::lang::shell::{Offsets, Splitter, Word, mapped_span};
 use crate::source::Span;
@@ -32,9 +33,30 @@ pub struct Dockerfile {
     variables_cache: VariablesCache,
 }
 
-/// Slot 0 is the global scope, slot `i + 1` stage `i`.
-#[derive(Debug, Clone, Default)]
-struct VariablesCache(Vec<OnceLock<Variables>>);
+/// Slot 0 is the global scope, slot `i + 1` stage `i`; and whether computing them hit
+/// a budget ([`MAX_SUBSTITUTED_BYTES`], [`MAX_STAGE_CHAIN`]).
+#[derive(Debug, Default)]
+struct VariablesCache {
+    slots: Vec<OnceLock<Variables>>,
+    over_budget: AtomicBool,
+}
+
+impl Clone for VariablesCache {
+    fn clone(&self) -> Self {
+        VariablesCache {
+            slots: self.slots.clone(),
+            over_budget: AtomicBool::new(self.over_budget.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// Why a substitution has no value.
+enum Unresolved {
+    /// A referenced variable's value is not known.
+    Unknown,
+    /// The value would pass [`MAX_SUBSTITUTED_BYTES`].
+    OverBudget,
+}
 
 /// A variable's value in a scope; `None`: declared, value unknown.
 pub type Variables = HashMap<String, Option<String>>;
@@ -277,7 +299,7 @@ impl Dockerfile {
     /// Best effort: the whole stage is considered, not the point of use.
     pub fn variables(&self, stage: Option<usize>) -> Cow<'_, Variables> {
         let slot = stage.map_or(0, |i| i + 1);
-        match self.variables_cache.0.get(slot) {
+        match self.variables_cache.slots.get(slot) {
             Some(cell) => Cow::Borrowed(cell.get_or_init(|| self.compute_variables(stage))),
             None => Cow::Owned(self.compute_variables(stage)),
         }
@@ -290,7 +312,7 @@ impl Dockerfile {
                 let value = pair
                     .value
                     .as_ref()
-                    .and_then(|v| substitute_with(&v.text, &globals));
+                    .and_then(|v| self.substitute_noting(&v.text, &globals));
                 globals.insert(pair.key.text.clone(), value);
             }
         }
@@ -301,6 +323,11 @@ impl Dockerfile {
             // A cycle, or a chain longer than any real build: ENV from further up is
             // taken as unknown (2,000 chained stages were cubic work).
             if chain.len() >= MAX_STAGE_CHAIN.min(self.stages.len() + 1) {
+                if chain.len() >= MAX_STAGE_CHAIN {
+                    self.variables_cache
+                        .over_budget
+                        .store(true, Ordering::Relaxed);
+                }
                 break;
             }
             chain.push(stage);
@@ -320,7 +347,7 @@ impl Dockerfile {
                 }
                 for pair in instruction.pairs() {
                     let value = match &pair.value {
-                        Some(v) => substitute_with(&v.text, &scope),
+                        Some(v) => self.substitute_noting(&v.text, &scope),
                         None => globals.get(&pair.key.text).cloned().flatten(),
                     };
                     let name = pair.key.text.clone();
@@ -342,7 +369,27 @@ impl Dockerfile {
         if !text.contains('$') {
             return Some(text.to_owned());
         }
-        substitute_with(text, &self.variables(stage))
+        self.substitute_noting(text, &self.variables(stage))
+    }
+
+    /// Substitutes, remembering when a value passed the size budget.
+    fn substitute_noting(&self, text: &str, variables: &Variables) -> Option<String> {
+        match substitute_checked(text, variables) {
+            Ok(value) => Some(value),
+            Err(Unresolved::Unknown) => None,
+            Err(Unresolved::OverBudget) => {
+                self.variables_cache
+                    .over_budget
+                    .store(true, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Did reading variables hit a budget (a value over 16 KiB, a stage chain over 64)?
+    /// The values past it were taken as unknown; the engine says so in a PL001 note.
+    pub fn variables_over_budget(&self) -> bool {
+        self.variables_cache.over_budget.load(Ordering::Relaxed)
     }
 
     /// [`Dockerfile::substitute`] with variables computed once by
@@ -402,14 +449,21 @@ impl Instruction {
 
 /// Replaces variable references in `text` from `vars`; `None` when one is unknown.
 fn substitute_with(text: &str, vars: &Variables) -> Option<String> {
+    substitute_checked(text, vars).ok()
+}
+
+fn substitute_checked(text: &str, vars: &Variables) -> Result<String, Unresolved> {
     let lookup = |name: &str| vars.get(name).cloned().flatten();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(dollar) = rest.find('$') {
+        if out.len() > MAX_SUBSTITUTED_BYTES {
+            return Err(Unresolved::OverBudget);
+        }
         out.push_str(&rest[..dollar]);
         let after = &rest[dollar + 1..];
         if let Some(inner) = after.strip_prefix('{') {
-            let close = inner.find('}')?;
+            let close = inner.find('}').ok_or(Unresolved::Unknown)?;
             let expr = &inner[..close];
             let name_len = expr
                 .bytes()
@@ -417,7 +471,7 @@ fn substitute_with(text: &str, vars: &Variables) -> Option<String> {
                 .count();
             let (name, modifier) = expr.split_at(name_len);
             if name.is_empty() {
-                return None;
+                return Err(Unresolved::Unknown);
             }
             let value = lookup(name);
             // An unknown value with a default: the default is the best guess (an ARG
@@ -445,7 +499,7 @@ fn substitute_with(text: &str, vars: &Variables) -> Option<String> {
             } else {
                 None
             };
-            out.push_str(&resolved?);
+            out.push_str(&resolved.ok_or(Unresolved::Unknown)?);
             rest = &inner[close + 1..];
         } else {
             let name_len = after
@@ -457,12 +511,15 @@ fn substitute_with(text: &str, vars: &Variables) -> Option<String> {
                 rest = after;
                 continue;
             }
-            out.push_str(&lookup(&after[..name_len])?);
+            out.push_str(&lookup(&after[..name_len]).ok_or(Unresolved::Unknown)?);
             rest = &after[name_len..];
         }
     }
     out.push_str(rest);
-    (out.len() <= MAX_SUBSTITUTED_BYTES).then_some(out)
+    if out.len() > MAX_SUBSTITUTED_BYTES {
+        return Err(Unresolved::OverBudget);
+    }
+    Ok(out)
 }
 
 /// Parses a Dockerfile. Never fails: problems are reported in `errors`.
@@ -577,11 +634,12 @@ impl<'t> Parser<'t> {
         };
         dockerfile.link_parents_through_args();
         // Only now: stage variables follow the parent links.
-        dockerfile.variables_cache = VariablesCache(
-            (0..=dockerfile.stages.len())
+        dockerfile.variables_cache = VariablesCache {
+            slots: (0..=dockerfile.stages.len())
                 .map(|_| OnceLock::new())
                 .collect(),
-        );
+            over_budget: AtomicBool::new(false),
+        };
         dockerfile
     }
 
