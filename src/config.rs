@@ -5,6 +5,7 @@
 use crate::context::{Context, ContextGlobs, Level};
 use crate::diagnostic::Severity;
 use crate::lang::python_outline;
+use crate::report::escape::echo;
 use crate::rules::registry;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -480,9 +481,4 @@ fn build_globs(globs: &[&String], origin: &str) -> Result<GlobSet, ConfigError> 
             globs.len()
         ))
     })
-}
-
-/// A value from the config or command line, fit to quote in an error message.
-fn echo(value: &str) -> String {
-    crate::report::escape::abbreviate(value, 80)
 }

@@ -442,7 +442,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     };
     // A rule silent in this file's context is not run on it (nor is the file parsed for
     // it), except the secret detectors: what they find is masked everywhere.
-    let reports_here = |rule: usize| {
+    let runs_here = |rule: usize| {
         settings.severity_for(rule, context).is_some() || plan.detectors.contains(&rule)
     };
 
@@ -459,7 +459,15 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     let reports = |rule: usize| {
         settings.enabled.contains(&rule) && settings.severity_for(rule, context).is_some()
     };
+    // One gate scan for the text rules; the detectors among them that do not report
+    // here wait (see below).
     let mut text_rules = plan.text.active(&file.text);
+    let late_detectors: Vec<usize> = text_rules
+        .rules
+        .iter()
+        .copied()
+        .filter(|&rule| !reports(rule) && plan.detectors.contains(&rule))
+        .collect();
     text_rules.retain(reports);
     for (id, check) in text_rules.checks() {
         if let Check::Text(check) = check {
@@ -484,7 +492,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         Some(p) => p.all(&file.text),
         None => Active::default(),
     };
-    active.retain(reports_here);
+    active.retain(runs_here);
     // Server rules read gunicorn config modules and `uvicorn.run(...)` calls, and need the
     // whole module for them (positions only cover the kind's own rules).
     if kind == ArtifactKind::Python
@@ -496,7 +504,7 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
             .python_servers
             .iter()
             .copied()
-            .filter(|&rule| reports_here(rule))
+            .filter(|&rule| runs_here(rule))
             .collect();
         active.whole_module |= !servers.is_empty();
         active.rules.extend(servers);
@@ -552,11 +560,9 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
     // when the file has something to show: what they find is masked in it. Not before,
     // so that test trees full of URLs cost nothing when nothing is reported there.
     if !findings.is_empty() || !facts.is_empty() {
-        let mut late = plan.text.active(&file.text);
-        late.retain(|rule| !reports(rule) && plan.detectors.contains(&rule));
-        for (id, check) in late.checks() {
-            if let Check::Text(check) = check {
-                check(&file, &mut Emitter::new(&mut findings, id));
+        for rule in late_detectors.iter().map(|&i| &registry().rules[i]) {
+            if let Check::Text(check) = rule.check {
+                check(&file, &mut Emitter::new(&mut findings, rule.meta.id));
             }
         }
     }

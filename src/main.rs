@@ -153,19 +153,19 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
 /// `--show-files`: one line per file, `path  kind  context (reason)`.
 fn show_files(report: &prodlint::Report) -> Result<u8, Failure> {
     let width = report.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
-    let mut out = String::new();
+    let mut listing = String::new();
     for file in &report.files {
         let what = match (&file.context, &file.skipped) {
             (Some(decision), _) => format!("{} ({})", decision.context, decision.reason),
             (None, Some(why)) => format!("skipped: {why}"),
             (None, None) => String::new(),
         };
-        out.push_str(&format!(
+        listing.push_str(&format!(
             "{:<width$}  {:<10}  {what}\n",
             file.path, file.kind
         ));
     }
-    self::out(&out)?;
+    out(&listing)?;
     Ok(0)
 }
 
@@ -214,7 +214,7 @@ fn explain(key: &str) -> Result<u8, Failure> {
     let Some(rule) = registry().find(key) else {
         return Err(Failure::Error(format!(
             "no rule `{}` (see `prodlint rules`)",
-            prodlint::report::escape::abbreviate(key, 80)
+            prodlint::report::escape::echo(key)
         )));
     };
     let m = &rule.meta;

@@ -146,6 +146,9 @@ impl LineIndex {
     /// proc-macro2 report). Columns past the line's end clamp to the end of the line.
     pub fn offset_of_char_column(&self, text: &str, line: usize, char_column: usize) -> usize {
         let span = self.line_span(text, line.min(self.line_starts.len() - 1));
+        if self.ascii {
+            return (span.start + char_column).min(span.end);
+        }
         let line_text = &text[span.start..span.end];
         match line_text.char_indices().nth(char_column) {
             Some((byte, _)) => span.start + byte,

@@ -87,7 +87,7 @@ impl Suppressions {
                             span: Span::new(name_start, name_start + name.len()),
                             message: format!(
                                 "suppression names unknown rule `{}`",
-                                crate::report::escape::abbreviate(name, 80)
+                                crate::report::escape::echo(name)
                             ),
                         }),
                     }

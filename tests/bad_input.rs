@@ -2,7 +2,10 @@
 //! with exit 0 or 1 (2 for bad usage or config, or output that could not be written),
 //! never a panic, and findings in well-formed sibling files must still be reported.
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -19,12 +22,6 @@ fn prodlint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("prodlint").expect("binary builds");
     cmd.current_dir(dir).env_remove("NO_COLOR").timeout(BOUND);
     cmd
-}
-
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    fs::write(path, bytes).expect("write");
 }
 
 /// A git repository holding the planted finding.

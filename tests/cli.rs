@@ -1,7 +1,10 @@
 //! End-to-end tests of the `prodlint` binary as a user runs it: exit codes, formats,
 //! config discovery and errors, suppressions, file discovery, redaction, determinism.
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -18,19 +21,13 @@ fn prodlint() -> Command {
     cmd
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
 /// A folder with one secret finding (error) in `app/settings.py`.
 fn project_with_secret() -> TempDir {
     let dir = TempDir::new().expect("tempdir");
     write(
         dir.path(),
         "app/settings.py",
-        &format!("AWS_KEY = \"{FAKE_KEY}\"\nDEBUG = False\n"),
+        format!("AWS_KEY = \"{FAKE_KEY}\"\nDEBUG = False\n"),
     );
     dir
 }
@@ -120,7 +117,7 @@ fn a_secret_written_twice_on_one_line_is_one_finding() {
     write(
         dir.path(),
         "report.json",
-        &format!(
+        format!(
             "{{\"found\": \"{FAKE_KEY}\", \"again\": \"{FAKE_KEY}\", \"other\": \"AKIAQ4MZ7XK2P7R3T6VW\"}}\n"
         ),
     );
@@ -251,7 +248,7 @@ fn secrets_never_appear_in_full_in_any_format() {
     write(
         dir.path(),
         "deploy/app.env",
-        &format!(
+        format!(
             "AWS_ACCESS_KEY_ID={FAKE_KEY}\nDATABASE_URL=postgres://app:{FAKE_PASSWORD}@db/app  # prodlint: ignore[NOPE1]\n"
         ),
     );
@@ -315,22 +312,22 @@ fn no_provider_or_assignment_secret_appears_in_full_in_any_format() {
     write(
         dir.path(),
         "app/settings.py",
-        &format!("SECRET_KEY = \"{long_secret}\"\nDB_PASSWORD = \"{short_secret}\"\n"),
+        format!("SECRET_KEY = \"{long_secret}\"\nDB_PASSWORD = \"{short_secret}\"\n"),
     );
     write(
         dir.path(),
         "deploy/values.yaml",
-        &format!("auth:\n  clientSecret: {long_secret}\n"),
+        format!("auth:\n  clientSecret: {long_secret}\n"),
     );
     write(
         dir.path(),
         "deploy/app.env",
-        &format!("SESSION_SECRET='{short_secret}'\n"),
+        format!("SESSION_SECRET='{short_secret}'\n"),
     );
     write(
         dir.path(),
         "src/config.rs",
-        &format!("pub const API_TOKEN: &str = \"{long_secret}\";\n"),
+        format!("pub const API_TOKEN: &str = \"{long_secret}\";\n"),
     );
     let mut all: Vec<String> = secrets.into_iter().map(|(_, v)| v).collect();
     all.extend([azure, long_secret, short_secret.to_string()]);
@@ -357,13 +354,13 @@ fn no_provider_or_assignment_secret_appears_in_full_in_any_format() {
 #[test]
 fn provider_keys_in_test_folders_are_silent_unless_configured() {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "app/keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
+    write(dir.path(), "app/keys.py", format!("K = \"{FAKE_KEY}\"\n"));
     write(
         dir.path(),
         "tests/test_keys.py",
-        &format!("K = \"{FAKE_KEY}\"\n"),
+        format!("K = \"{FAKE_KEY}\"\n"),
     );
-    write(dir.path(), "qa/keys.py", &format!("K = \"{FAKE_KEY}\"\n"));
+    write(dir.path(), "qa/keys.py", format!("K = \"{FAKE_KEY}\"\n"));
     let json: serde_json::Value = serde_json::from_str(&stdout_of(
         prodlint()
             .current_dir(dir.path())
@@ -487,7 +484,7 @@ fn suppressions_on_the_line_and_the_line_above() {
     write(
         dir.path(),
         "a.py",
-        &format!(
+        format!(
             "A = \"{FAKE_KEY}\"  # prodlint: ignore[SC001]\n\
              # prodlint: ignore[provider-credential]\n\
              B = \"{FAKE_KEY}\"\n\
@@ -514,7 +511,7 @@ fn config_select_ignore_and_per_file_ignores() {
     write(
         dir.path(),
         "tests/test_keys.py",
-        &format!("K = \"{FAKE_KEY}\"\n"),
+        format!("K = \"{FAKE_KEY}\"\n"),
     );
     // per-file-ignores silences tests/ only.
     write(
@@ -602,7 +599,7 @@ fn discovery_honours_ignore_files_and_sees_hidden_files() {
     write(
         dir.path(),
         ".github/workflows/deploy.yml",
-        &format!("env:\n  KEY: {FAKE_KEY}\n"),
+        format!("env:\n  KEY: {FAKE_KEY}\n"),
     );
     write(dir.path(), "build/generated.py", &secret);
     write(dir.path(), "vendor/lib.py", &secret);
@@ -658,7 +655,7 @@ fn output_is_identical_with_one_thread_and_many() {
         write(
             dir.path(),
             &format!("pkg{}/mod{i}.py", i % 7),
-            &format!("K{i} = \"{FAKE_KEY}\"\nU = \"redis://:{FAKE_PASSWORD}@h/0\"\n"),
+            format!("K{i} = \"{FAKE_KEY}\"\nU = \"redis://:{FAKE_PASSWORD}@h/0\"\n"),
         );
     }
     for format in ["concise", "json", "sarif"] {
@@ -812,7 +809,7 @@ fn files_without_any_trigger_keyword_are_not_parsed() {
     write(
         dir.path(),
         "elsewhere.py",
-        &format!(
+        format!(
             "import requests\n\ndef fetch():\n    return requests.get(url, timeout=5)\n\ndef broken(:\n    return 1\n{}",
             "\ndef other():\n    return 2\n".repeat(10)
         ),

@@ -2,7 +2,10 @@
 //! masking layer (`prodlint::mask`) hides what any detector recognises, in every
 //! message, help and snippet, whichever rule reported the line.
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use std::fs;
 use std::path::Path;
 use tempfile::TempDir;
@@ -32,12 +35,6 @@ fn planted() -> Vec<&'static str> {
     ]
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
 /// A repository where the secrets sit in container commands (quoted by SV006's
 /// message), in Python lines other rules report (PY001), in an entrypoint script a
 /// project rule reports (SV001), and in assignments.
@@ -47,7 +44,7 @@ fn project() -> TempDir {
     write(
         dir.path(),
         "web/Dockerfile",
-        &format!(
+        format!(
             "FROM python:3.12-slim\nUSER 10001\nCOPY . /app\n\
              ENTRYPOINT [\"python3\", \"app.py\", \"--db\", \"postgres://app:{URL_PASSWORD}@db.internal/app\", \"--token\", \"{GITHUB_TOKEN}\"]\n"
         ),
@@ -55,7 +52,7 @@ fn project() -> TempDir {
     write(
         dir.path(),
         "web/app.py",
-        &format!(
+        format!(
             "import requests\nfrom flask import Flask\n\napp = Flask(__name__)\n\
              STRIPE = \"{STRIPE_KEY}\"; requests.get(\"https://hooks.internal/x\", headers={{\"k\": \"{AWS_KEY}\"}})\n\
              requests.post(\"https://bot:{URL_PASSWORD}@chat.internal/api\", data=\"{SLACK_TOKEN}\")\n\
@@ -72,7 +69,7 @@ fn project() -> TempDir {
     write(
         dir.path(),
         "worker/start.sh",
-        &format!(
+        format!(
             "#!/bin/sh\nDATABASE_URL=postgres://worker:{SCRIPT_PASSWORD}@db.internal/app exec uvicorn api.main:app --reload --host 0.0.0.0\n"
         ),
     );

@@ -41,8 +41,6 @@ const DEEP_PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
 pub struct SpanMap<'t> {
     text: &'t str,
     lines: LineIndex,
-    /// An all-ASCII text has character columns equal to byte columns: no scanning.
-    ascii: bool,
 }
 
 impl<'t> SpanMap<'t> {
@@ -50,7 +48,6 @@ impl<'t> SpanMap<'t> {
         SpanMap {
             text,
             lines: LineIndex::new(text),
-            ascii: text.is_ascii(),
         }
     }
 
@@ -63,13 +60,8 @@ impl<'t> SpanMap<'t> {
         if line >= self.lines.line_count() {
             return self.text.len();
         }
-        if self.ascii {
-            let line_span = self.lines.line_span(self.text, line);
-            (line_span.start + position.column).min(line_span.end)
-        } else {
-            self.lines
-                .offset_of_char_column(self.text, line, position.column)
-        }
+        self.lines
+            .offset_of_char_column(self.text, line, position.column)
     }
 
     /// The byte span of a proc-macro2 span.

@@ -66,6 +66,15 @@ pub fn escape_snippet(text: &str, positions: &mut [usize]) -> String {
     out
 }
 
+/// How much of a value from the command line, a config or a file an error message
+/// quotes.
+const ECHO_CHARS: usize = 80;
+
+/// A value quoted in an error message: escaped and cut (see [`abbreviate`]).
+pub fn echo(value: &str) -> String {
+    abbreviate(value, ECHO_CHARS)
+}
+
 /// `text` for an error message: escaped, and cut to `max` characters with a count of
 /// what was left out, so a 3 MB argument is not echoed back in full.
 pub fn abbreviate(text: &str, max: usize) -> String {
