@@ -200,6 +200,9 @@ fn walk_yaml(node: &Node, key: Option<&str>, text: &str, out: &mut Vec<NamedValu
     }
     match &node.value {
         NodeValue::Mapping(entries) => {
+            if switched_off(entries) {
+                return;
+            }
             if let (Some(name), Some(value)) = (node.get("name"), node.get("value"))
                 && let (Some(name), Some(value_text)) = (name.as_str(), single_line(value, text))
             {
@@ -239,6 +242,26 @@ fn walk_yaml(node: &Node, key: Option<&str>, text: &str, out: &mut Vec<NamedValu
         }
         _ => {}
     }
+}
+
+/// A block that says it is not in use — `enabled: false` (a disabled subchart's or
+/// feature's settings) or `internode_encryption: none` — holds values nothing reads: the
+/// stock keystore passwords of a config whose encryption is off are not secrets.
+fn switched_off(entries: &[(Node, Node)]) -> bool {
+    entries.iter().any(|(key, value)| {
+        let Some(key) = key.as_str() else {
+            return false;
+        };
+        let key = key.to_ascii_lowercase();
+        let off = value.as_bool() == Some(false)
+            || value.as_str().is_some_and(|v| {
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "false" | "none" | "off" | "disabled"
+                )
+            });
+        off && (matches!(key.as_str(), "enabled" | "enable") || key.ends_with("encryption"))
+    })
 }
 
 /// A scalar's text when it is a one-line string value (not a block scalar, not templated).
