@@ -31,7 +31,7 @@ use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
@@ -396,7 +396,37 @@ pub fn read_deployment(paths: &[PathBuf]) -> Deployment {
             text,
         })
         .collect();
-    Deployment::index(&files)
+    let mut deployment = Deployment::index(&files);
+    deployment.set_replaced_settings(replaced_django_settings(paths, &files));
+    deployment
+}
+
+/// The settings of Django settings files that the deployed settings modules replace
+/// (see `model::django_settings`); only the modules on the chain are read.
+fn replaced_django_settings(
+    paths: &[PathBuf],
+    files: &[IndexFile],
+) -> BTreeMap<String, BTreeSet<String>> {
+    use crate::model::django_settings;
+    let deployed = django_settings::deployed_modules(
+        files
+            .iter()
+            .filter(|f| f.kind != ArtifactKind::Python)
+            .map(|f| f.text),
+    );
+    if deployed.is_empty() {
+        return BTreeMap::new();
+    }
+    let by_display: BTreeMap<String, &PathBuf> = paths
+        .iter()
+        .map(|path| (crate::source::display_path(path), path))
+        .filter(|(shown, _)| shown.ends_with(".py"))
+        .collect();
+    let python_paths: Vec<String> = by_display.keys().cloned().collect();
+    django_settings::overridden_settings(&deployed, &python_paths, |shown| {
+        let bytes = read_small(by_display.get(shown)?).ok()??;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    })
 }
 
 /// Runs every file; outcomes come back in path order.
@@ -655,10 +685,12 @@ fn check_python(
             "Python syntax error; the rest of the file is still checked".into(),
         );
     }
+    let replaced = plan.deployment.replaced_settings(&file.path_str());
     let context = PythonFile {
         module: &module,
         source: file,
         options: &settings.python,
+        replaced_settings: replaced,
     };
     let first_line_end = file.text.find('\n').unwrap_or(file.text.len());
     let mut servers: Vec<ServerSettings> = server::from_uvicorn_calls(&module);
@@ -676,8 +708,9 @@ fn check_python(
         match check {
             Check::Python(check) => check(&context, &mut Emitter::new(findings, id)),
             Check::Named(check) => {
-                let named = named
-                    .get_or_insert_with(|| crate::model::named::from_python(&module, &file.text));
+                let named = named.get_or_insert_with(|| {
+                    crate::model::named::from_python(&module, &file.text, replaced)
+                });
                 check(named, &mut Emitter::new(findings, id));
             }
             Check::Server(check) => {

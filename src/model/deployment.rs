@@ -84,6 +84,9 @@ pub struct Deployment {
     stack_texts: BTreeMap<String, String>,
     /// Each Helm chart's default values, by the chart's folder (`""` at the root).
     charts: BTreeMap<String, ChartValues>,
+    /// Django settings files whose values the deployed settings module replaces, and
+    /// those names (see `model::django_settings`).
+    replaced_settings: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A container that runs an image, before it is matched to a Dockerfile.
@@ -214,6 +217,18 @@ impl Deployment {
     }
 
     /// The compose file's place in its stack; `None` for a file judged alone.
+    /// Records which settings of which Django settings files the deployed settings
+    /// modules replace.
+    pub fn set_replaced_settings(&mut self, replaced: BTreeMap<String, BTreeSet<String>>) {
+        self.replaced_settings = replaced;
+    }
+
+    /// The settings of a Django settings file that every deployed settings module
+    /// replaces: its values for them never take effect.
+    pub fn replaced_settings(&self, path: &str) -> Option<&BTreeSet<String>> {
+        self.replaced_settings.get(path)
+    }
+
     pub fn compose_layer(&self, path: &str) -> Option<&ComposeLayer> {
         self.compose.get(path)
     }

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod compose_layers;
 pub mod container;
 pub mod deployment;
+pub mod django_settings;
 pub mod dockerfile;
 pub mod facts;
 pub mod helm;

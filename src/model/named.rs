@@ -97,7 +97,13 @@ pub fn inside_quotes(text: &str, span: Span) -> Span {
 /// default arguments, comparisons with string literals and dict display entries. The
 /// body of a test configuration class (`class TestingConfig(Config)`) is test data, as
 /// a test settings module is, and holds no values here.
-pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
+/// `replaced`: module-level settings the deployed Django settings module replaces, whose
+/// values here never take effect (see `model::django_settings`).
+pub fn from_python(
+    module: &Module,
+    text: &str,
+    replaced: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<NamedValue> {
     let mut out = Vec::new();
     let test_config_classes: Vec<Span> = module
         .classes
@@ -117,6 +123,13 @@ pub fn from_python(module: &Module, text: &str) -> Vec<NamedValue> {
             continue;
         }
         let name = match &assignment.target {
+            AssignTarget::Name(name)
+                if assignment.function.is_none()
+                    && !assignment.in_class
+                    && replaced.is_some_and(|names| names.contains(name)) =>
+            {
+                continue;
+            }
             AssignTarget::Name(name) => name.as_str(),
             AssignTarget::Attribute { attr, .. } => attr.as_str(),
             AssignTarget::Subscript {

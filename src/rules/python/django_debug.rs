@@ -15,7 +15,8 @@ pub const TRIGGERS: Gate = Gate::Regex {
 
 pub fn check(file: &PythonFile, out: &mut Emitter) {
     let path = &file.source.path;
-    if !is_settings_module(path) || is_dev_named(path) {
+    // The deployed settings module sets DEBUG itself: this file's value does not ship.
+    if !is_settings_module(path) || is_dev_named(path) || file.setting_replaced("DEBUG") {
         return;
     }
     // Whether an unconditional `DEBUG = <not True>` came before: a later `DEBUG = True`

@@ -76,9 +76,18 @@ pub struct PythonFile<'a> {
     pub source: &'a SourceFile,
     /// The `[python]` options of the configuration (user additions to the tables).
     pub options: &'a PythonOptions,
+    /// In a Django settings file, the settings every deployed settings module replaces
+    /// (`from .base import *` then `DEBUG = False`): their values here do not ship.
+    pub replaced_settings: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 impl PythonFile<'_> {
+    /// Is `name` a setting the deployed settings module replaces?
+    pub fn setting_replaced(&self, name: &str) -> bool {
+        self.replaced_settings
+            .is_some_and(|names| names.contains(name))
+    }
+
     /// The source text of `span`.
     pub fn text(&self, span: Span) -> &str {
         self.source.text.get(span.start..span.end).unwrap_or("")

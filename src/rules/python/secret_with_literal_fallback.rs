@@ -41,10 +41,18 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             continue;
         }
         let key = env_key(call).filter(|k| is_secret_name(k));
-        let target = module
+        let assignment = module
             .assignments
             .iter()
-            .find(|a| a.value_call.is_some_and(|id| id.0 == index))
+            .find(|a| a.value_call.is_some_and(|id| id.0 == index));
+        // The deployed settings module sets it itself: this fallback never ships.
+        if assignment.is_some_and(|a| {
+            a.function.is_none()
+                && matches!(&a.target, AssignTarget::Name(name) if file.setting_replaced(name))
+        }) {
+            continue;
+        }
+        let target = assignment
             .and_then(|a| match &a.target {
                 AssignTarget::Name(name) => Some(name.as_str()),
                 AssignTarget::Attribute { attr, .. } => Some(attr.as_str()),
