@@ -24,7 +24,7 @@ pub fn deployed_modules<'t>(texts: impl Iterator<Item = &'t str>) -> BTreeSet<St
         while let Some(at) = rest.find("DJANGO_SETTINGS_MODULE") {
             rest = &rest[at + "DJANGO_SETTINGS_MODULE".len()..];
             let value = rest
-                .trim_start_matches(|c: char| c == '"' || c == '\'')
+                .trim_start_matches(['"', '\''])
                 .trim_start_matches([' ', '\t'])
                 .strip_prefix(['=', ':'])
                 .map(|v| v.trim_start_matches([' ', '\t', '"', '\'']));
