@@ -1314,6 +1314,7 @@ fn check_containers(
                 .image
                 .as_ref()
                 .is_some_and(|image| pinned.contains(repository(&image.value)));
+            spec.may_take_traffic = deployment.may_take_traffic(&spec, &file.path_str());
             spec
         })
         .collect();

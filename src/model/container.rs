@@ -260,6 +260,14 @@ pub struct ContainerSpec {
     /// Every (non-init) container of the pod sets a memory limit, or has its resources
     /// written by a template (Kubernetes).
     pub pod_containers_sized: bool,
+    /// The pod's labels and namespace (Kubernetes), for the Services that select it;
+    /// `None` labels when a template writes any of them.
+    pub pod_labels: Option<std::collections::BTreeMap<String, String>>,
+    pub pod_namespace: Option<String>,
+    /// A Service of the project selects the pod, or may (a templated selector), or
+    /// it declares a port: traffic can reach it, so its readiness matters. Set from the
+    /// deployment model; true until known otherwise.
+    pub may_take_traffic: bool,
 }
 
 impl ContainerSpec {
@@ -289,6 +297,9 @@ impl ContainerSpec {
             pinned_elsewhere: false,
             pod_gated_by_sibling: false,
             pod_containers_sized: false,
+            pod_labels: None,
+            pod_namespace: None,
+            may_take_traffic: true,
         }
     }
 

@@ -27,6 +27,7 @@ use crate::model::compose::{interpolate, service_entries};
 use crate::model::compose_layers::{
     BASE_NAMES, declares_deployment, development_signal, is_override_of,
 };
+use crate::model::container::{ContainerOrigin, ContainerSpec};
 use crate::model::helm::ChartValues;
 use crate::source::normalize_slash_path;
 
@@ -87,6 +88,18 @@ pub struct Deployment {
     /// Django settings files whose values the deployed settings module replaces, and
     /// those names (see `model::django_settings`).
     replaced_settings: BTreeMap<String, BTreeSet<String>>,
+    /// Every Kubernetes Service that selects pods.
+    service_selectors: Vec<ServiceSelector>,
+}
+
+/// A Service's pod selector, as the index reads it.
+#[derive(Debug, Clone)]
+struct ServiceSelector {
+    namespace: Option<String>,
+    /// `spec.selector`; `None` when a template writes any of it: it may then select
+    /// any pod of its own chart (the files under its folder), none elsewhere.
+    labels: Option<BTreeMap<String, String>>,
+    folder: String,
 }
 
 /// A container that runs an image, before it is matched to a Dockerfile.
@@ -171,7 +184,9 @@ impl Deployment {
                     let env = project_env.get(&dir).unwrap_or(&no_env);
                     deployment.read_compose(file, env, &mut runners, &mut built);
                 }
-                ArtifactKind::Kubernetes => read_manifests(file, &mut runners),
+                ArtifactKind::Kubernetes => {
+                    read_manifests(file, &mut runners, &mut deployment.service_selectors)
+                }
                 _ => {}
             }
             if file.kind != ArtifactKind::Dockerfile {
@@ -227,6 +242,34 @@ impl Deployment {
     /// replaces: its values for them never take effect.
     pub fn replaced_settings(&self, path: &str) -> Option<&BTreeSet<String>> {
         self.replaced_settings.get(path)
+    }
+
+    /// Can traffic reach this container: it declares a port, or a Service of the
+    /// project selects (or, templated, may select) its pod? Only a project that declares
+    /// Services says which pods none of them routes to: without any, true (as for
+    /// anything but Kubernetes).
+    pub fn may_take_traffic(&self, spec: &ContainerSpec, path: &str) -> bool {
+        if !matches!(spec.origin, ContainerOrigin::Kubernetes { .. })
+            || !spec.ports.is_empty()
+            || self.service_selectors.is_empty()
+        {
+            return true;
+        }
+        // No labels written: a fragment (a workload needs labels for its own selector),
+        // so nothing is known of what selects it.
+        let Some(labels) = spec.pod_labels.as_ref().filter(|labels| !labels.is_empty()) else {
+            return true;
+        };
+        self.service_selectors.iter().any(|service| {
+            crate::model::facts::same_namespace(&service.namespace, &spec.pod_namespace)
+                && match &service.labels {
+                    Some(selector) => {
+                        !selector.is_empty()
+                            && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                    }
+                    None => within(path, &service.folder),
+                }
+        })
     }
 
     pub fn compose_layer(&self, path: &str) -> Option<&ComposeLayer> {
@@ -631,9 +674,23 @@ impl Deployment {
     }
 }
 
-fn read_manifests(file: &IndexFile, runners: &mut Vec<Runner>) {
+fn read_manifests(
+    file: &IndexFile,
+    runners: &mut Vec<Runner>,
+    selectors: &mut Vec<ServiceSelector>,
+) {
     let stream = crate::lang::yaml::parse(file.text);
     let manifest = crate::model::kubernetes::Manifest::new(&stream, file.text);
+    for object in manifest.objects.iter().filter(|o| o.kind == "Service") {
+        // A Service without a selector routes to endpoints it is given, not to pods.
+        if let Some(selector) = object.node.get_path(&["spec", "selector"]) {
+            selectors.push(ServiceSelector {
+                namespace: object.namespace.clone(),
+                labels: crate::model::kubernetes::literal_map(selector),
+                folder: parent(file.path),
+            });
+        }
+    }
     for spec in &manifest.containers {
         if spec.is_run_to_completion() {
             continue;
@@ -665,6 +722,14 @@ fn read_manifests(file: &IndexFile, runners: &mut Vec<Runner>) {
             },
         });
     }
+}
+
+/// Is `path` under `folder` (`""` is the project root)?
+fn within(path: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The Dockerfile of a folder named like the image (`src/cart/Dockerfile` for image

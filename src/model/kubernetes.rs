@@ -167,7 +167,7 @@ impl<'a> Manifest<'a> {
 
 /// A mapping of literal strings; `None` when any key or value is templated or the
 /// mapping is not one (its content is unknown).
-fn literal_map(node: &Node) -> Option<BTreeMap<String, String>> {
+pub fn literal_map(node: &Node) -> Option<BTreeMap<String, String>> {
     node.as_map()?
         .iter()
         .map(|(key, value)| Some((key.as_str()?.to_string(), value.as_str()?.to_string())))
@@ -354,6 +354,16 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
         pid: true_flag(pod_spec, "hostPID"),
         ipc: true_flag(pod_spec, "hostIPC"),
     };
+    // A bare Pod's own labels, else the pod template's (which sits next to its spec).
+    let labels_path: &[&str] = if object.kind == "Pod" {
+        &["metadata", "labels"]
+    } else {
+        &["spec", "template", "metadata", "labels"]
+    };
+    let pod_labels = match object.node.get_path(labels_path) {
+        Some(labels) => literal_map(labels),
+        None => Some(BTreeMap::new()),
+    };
     let stop_grace_seconds = pod_spec
         .get("terminationGracePeriodSeconds")
         .and_then(|value| value.as_i64().map(|n| Spanned::new(n, value.span)));
@@ -375,6 +385,8 @@ fn pod_containers<'a>(object: &Object<'a>, pod_spec: &'a Node) -> Vec<Container<
             spec.pod_security = pod_security.clone();
             spec.host = host.clone();
             spec.stop_grace_seconds = stop_grace_seconds.clone();
+            spec.pod_labels = pod_labels.clone();
+            spec.pod_namespace = object.namespace.clone();
             found.push(Container { spec, node });
         }
     }

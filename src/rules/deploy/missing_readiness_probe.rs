@@ -13,5 +13,10 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
     if spec.pod_gated_by_sibling {
         return;
     }
+    // No port and no Service selecting the pod (a load generator, a queue consumer):
+    // readiness gates nothing.
+    if !spec.may_take_traffic {
+        return;
+    }
     require_probe(spec, ProbeKind::Readiness, out);
 }
