@@ -47,6 +47,9 @@ pub struct ConfigFile {
     /// Options of the Python rules.
     #[serde(default)]
     pub python: PythonOptions,
+    /// A baseline file (relative to the config's folder) whose findings are hidden, as
+    /// with `--baseline`.
+    pub baseline: Option<String>,
 }
 
 /// `[python]`: additions to the Python rules' built-in tables.
@@ -155,6 +158,8 @@ pub struct Settings {
     /// more than this share of the file (then the whole file: little to save). The
     /// fixture tests set 1.0 so every fixture is also checked region by region.
     pub region_share_limit: f64,
+    /// The config's baseline file, resolved against `root`.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Options from the command line that take part in settings.
@@ -381,6 +386,7 @@ impl Settings {
             severity,
             exclude,
             per_file_ignores,
+            baseline: file.baseline.as_ref().map(|path| root.join(path)),
             root,
             fail_on,
             source,

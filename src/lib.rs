@@ -4,6 +4,7 @@
 //! models (`model`) → file rules → facts → project rules → filter → mask → report. The public
 //! API is [`check`]: paths and settings in, a sorted [`Report`] out.
 
+pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fingerprint;
 pub mod gate;
 pub mod kind;
 pub mod lang;
@@ -41,6 +43,8 @@ pub struct Report {
     /// skipped (`--show-files`).
     pub files: Vec<engine::FileListing>,
     pub elapsed: Duration,
+    /// What a baseline hid and how many of its entries were fixed, when one was applied.
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
@@ -148,5 +152,6 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
         files_parsed,
         notes,
         elapsed: started.elapsed(),
+        baseline: None,
     })
 }

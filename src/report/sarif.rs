@@ -5,7 +5,8 @@
 //! carries no snippet, so no secret ever reaches an uploaded file.
 
 use crate::Report;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
+use crate::fingerprint::sarif_key;
 use crate::rules::{RuleMeta, registry};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -160,24 +161,6 @@ fn pascal_case(slug: &str) -> String {
         .collect()
 }
 
-/// A 64-bit FNV-1a hash: tiny, stable across versions and platforms.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    })
-}
-
-/// Rule, path and the flagged line with whitespace removed, plus the occurrence number
-/// among identical keys — stable when lines above are inserted or the file is reindented.
-fn fingerprint(d: &Diagnostic, seen: &mut HashMap<u64, usize>) -> String {
-    let line = d.anchor.snippet.text.lines().next().unwrap_or("");
-    let normalized: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let key = fnv1a(format!("{}\0{}\0{}", d.rule.id, d.anchor.path, normalized).as_bytes());
-    let occurrence = seen.entry(key).or_insert(0);
-    *occurrence += 1;
-    format!("{key:016x}:{occurrence}")
-}
-
 pub fn render(report: &Report) -> String {
     let registry = registry();
     let rules = registry
@@ -229,7 +212,7 @@ pub fn render(report: &Report) -> String {
                 },
             }],
             partial_fingerprints: Fingerprints {
-                prodlint_v1: fingerprint(d, &mut seen),
+                prodlint_v1: sarif_key(d, &mut seen),
             },
         })
         .collect();
