@@ -103,4 +103,8 @@ pub struct CheckArgs {
     /// example, ci) and why, or why it was skipped; report no findings.
     #[arg(long)]
     pub show_files: bool,
+    /// Print the settings that apply to the first PATH (the nearest config above it,
+    /// what it extends, the command line's part) and where each comes from; lint nothing.
+    #[arg(long, conflicts_with = "show_files")]
+    pub show_settings: bool,
 }

@@ -1,6 +1,9 @@
 //! Configuration: `prodlint.toml`, `.prodlint.toml`, or `[tool.prodlint]` in
-//! `pyproject.toml`, found by walking up from the first target; merged with the CLI's
-//! `--select`/`--ignore` into the settings the engine runs with.
+//! `pyproject.toml`, merged with the CLI's `--select`/`--ignore` into the settings the
+//! engine runs with. As in ruff, the nearest config above a file applies to it: the one
+//! found by walking up from the first target is the run's own (fail-on, baseline), and
+//! every other config the walk finds is a [`Scope`] of its folder. `extend = "path"`
+//! starts a config from another one.
 
 use crate::context::{Context, ContextGlobs, Level};
 use crate::diagnostic::Severity;
@@ -50,6 +53,72 @@ pub struct ConfigFile {
     /// A baseline file (relative to the config's folder) whose findings are hidden, as
     /// with `--baseline`.
     pub baseline: Option<String>,
+    /// Another config file (relative to this one's folder) whose settings this one
+    /// starts from; the keys written here win.
+    pub extend: Option<String>,
+    /// The files `extend` brought in, nearest first (filled by [`load`]).
+    #[serde(skip)]
+    pub extended: Vec<PathBuf>,
+}
+
+impl ConfigFile {
+    /// `self` laid over `base`: a key set here replaces the base's; the tables
+    /// (`severity`, `per-file-ignores`, ...) are merged entry by entry, this file's
+    /// entries winning; a list left empty here keeps the base's.
+    fn over(self, base: ConfigFile) -> ConfigFile {
+        fn list(mine: Vec<String>, base: Vec<String>) -> Vec<String> {
+            if mine.is_empty() { base } else { mine }
+        }
+        fn table<V>(
+            mine: BTreeMap<String, V>,
+            mut base: BTreeMap<String, V>,
+        ) -> BTreeMap<String, V> {
+            base.extend(mine);
+            base
+        }
+        let contexts = ContextsTable {
+            production: list(self.contexts.production, base.contexts.production),
+            development: list(self.contexts.development, base.contexts.development),
+            test: list(self.contexts.test, base.contexts.test),
+            example: list(self.contexts.example, base.contexts.example),
+            ci: list(self.contexts.ci, base.contexts.ci),
+        };
+        let python = PythonOptions {
+            extend_blocking_calls: base
+                .python
+                .extend_blocking_calls
+                .into_iter()
+                .chain(self.python.extend_blocking_calls)
+                .collect(),
+            extend_timeout_calls: base
+                .python
+                .extend_timeout_calls
+                .into_iter()
+                .chain(self.python.extend_timeout_calls)
+                .collect(),
+            extend_client_timeout_calls: base
+                .python
+                .extend_client_timeout_calls
+                .into_iter()
+                .chain(self.python.extend_client_timeout_calls)
+                .collect(),
+        };
+        ConfigFile {
+            select: self.select.or(base.select),
+            ignore: list(self.ignore, base.ignore),
+            severity: table(self.severity, base.severity),
+            exclude: list(self.exclude, base.exclude),
+            per_file_ignores: table(self.per_file_ignores, base.per_file_ignores),
+            fail_on: self.fail_on.or(base.fail_on),
+            test_paths: self.test_paths.or(base.test_paths),
+            contexts,
+            severity_in_tests: table(self.severity_in_tests, base.severity_in_tests),
+            python,
+            baseline: self.baseline.or(base.baseline),
+            extend: None,
+            extended: Vec::new(),
+        }
+    }
 }
 
 /// `[python]`: additions to the Python rules' built-in tables.
@@ -160,6 +229,32 @@ pub struct Settings {
     pub region_share_limit: f64,
     /// The config's baseline file, resolved against `root`.
     pub baseline: Option<PathBuf>,
+    /// The files the config's `extend` chain brought in, nearest first.
+    pub extended: Vec<PathBuf>,
+    /// The command line's part, kept to resolve the other configs of the project.
+    pub overrides: CliOverrides,
+    /// Whether the other configs of the project apply to their folders (not with
+    /// `--config` or `--isolated`, which name the one config of the run).
+    pub hierarchical: bool,
+    /// The configs of the project's folders, deepest first, when some folder has one
+    /// other than the run's own (see [`Settings::load_nested`]); empty: this applies to
+    /// every file.
+    pub scopes: Vec<Scope>,
+    /// What applies to a file no config is above, when there are scopes.
+    pub unconfigured: Option<Box<Settings>>,
+    /// The exclude globs as written (config, then `--exclude`), for `--show-settings`.
+    pub exclude_patterns: Vec<String>,
+    /// The per-file-ignores globs as written, in the order of `per_file_ignores`.
+    pub per_file_ignore_patterns: Vec<String>,
+}
+
+/// A config and the folder it applies to (with every folder below it that has none of
+/// its own).
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Absolute.
+    pub dir: PathBuf,
+    pub settings: Settings,
 }
 
 /// Options from the command line that take part in settings.
@@ -200,8 +295,68 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigErr
     Ok(None)
 }
 
-/// Reads one config file. A `pyproject.toml` without `[tool.prodlint]` gives None.
+/// How many `extend` links one config may follow: a chain longer than this is a loop
+/// in all but name.
+const MAX_EXTEND_DEPTH: usize = 8;
+
+/// Reads a config file and the files its `extend` chain names, laid one over the other.
+/// A `pyproject.toml` without `[tool.prodlint]` gives None.
 pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let Some(mut config) = load_one(path)? else {
+        return Ok(None);
+    };
+    let mut chain: Vec<PathBuf> =
+        vec![std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())];
+    let mut from = path.to_path_buf();
+    while let Some(target) = config.extend.take() {
+        let base_path = from.parent().unwrap_or(Path::new(".")).join(&target);
+        let absolute = std::path::absolute(&base_path).unwrap_or_else(|_| base_path.clone());
+        let shown = from.display();
+        if chain.iter().any(|seen| same_file(seen, &absolute)) {
+            return Err(ConfigError(format!(
+                "{shown}: extend = `{}` makes a loop",
+                echo(&target)
+            )));
+        }
+        if chain.len() > MAX_EXTEND_DEPTH {
+            return Err(ConfigError(format!(
+                "{shown}: more than {MAX_EXTEND_DEPTH} configs extend one another"
+            )));
+        }
+        if !base_path.is_file() {
+            return Err(ConfigError(format!(
+                "{shown}: extend = `{}`: no such file",
+                echo(&target)
+            )));
+        }
+        let Some(mut base) = load_one(&base_path)? else {
+            return Err(ConfigError(format!(
+                "{shown}: extend = `{}` has no [tool.prodlint] section",
+                echo(&target)
+            )));
+        };
+        let next = base.extend.take();
+        let extended = std::mem::take(&mut config.extended);
+        config = config.over(base);
+        config.extended = extended;
+        config.extended.push(base_path.clone());
+        config.extend = next;
+        chain.push(absolute);
+        from = base_path;
+    }
+    Ok(Some(config))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// Reads one config file, its `extend` not followed.
+fn load_one(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("{}: cannot read config: {e}", path.display())))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
@@ -271,10 +426,12 @@ impl Settings {
         let origin = source
             .as_ref()
             .map_or("command line".to_string(), |p| p.display().to_string());
+        // `--config prodlint.toml` has the empty path as its parent: that is `.`.
         let root = source
             .as_ref()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| PathBuf::from("."));
+            .and_then(|p| p.parent())
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
 
         let select_selectors = cli.select.clone().or(file.select.clone());
         let mut enabled: BTreeSet<usize> = match &select_selectors {
@@ -362,6 +519,7 @@ impl Settings {
         let exclude = build_globs(&exclude_globs, &origin)?;
 
         let mut per_file_ignores = Vec::new();
+        let per_file_ignore_patterns: Vec<String> = file.per_file_ignores.keys().cloned().collect();
         for (glob, selectors) in &file.per_file_ignores {
             let set = build_globs(&[glob], &origin)?;
             let mut rules = BTreeSet::new();
@@ -387,6 +545,13 @@ impl Settings {
             exclude,
             per_file_ignores,
             baseline: file.baseline.as_ref().map(|path| root.join(path)),
+            extended: file.extended,
+            overrides: cli.clone(),
+            hierarchical: true,
+            scopes: Vec::new(),
+            unconfigured: None,
+            exclude_patterns: exclude_globs.iter().map(|g| g.to_string()).collect(),
+            per_file_ignore_patterns,
             root,
             fail_on,
             source,
@@ -439,6 +604,244 @@ impl Settings {
             dir = d.parent();
         }
         std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    }
+
+    /// The settings for the file at `path` (as the walk wrote it): those of the nearest
+    /// config above it.
+    pub fn for_path(&self, path: &Path) -> &Settings {
+        if self.scopes.is_empty() {
+            return self;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.scopes
+            .iter()
+            .find(|scope| absolute.starts_with(&scope.dir))
+            .map(|scope| &scope.settings)
+            .or(self.unconfigured.as_deref())
+            .unwrap_or(self)
+    }
+
+    /// Every rule some config of the run enables: what must run for the per-file
+    /// selection to be applied afterwards.
+    pub fn enabled_anywhere(&self) -> BTreeSet<usize> {
+        let mut all = self.enabled.clone();
+        for scope in &self.scopes {
+            all.extend(&scope.settings.enabled);
+        }
+        if let Some(unconfigured) = &self.unconfigured {
+            all.extend(&unconfigured.enabled);
+        }
+        all
+    }
+
+    /// The Python options of every config of the run together (what the trigger gates
+    /// must look for).
+    pub fn python_anywhere(&self) -> PythonOptions {
+        let mut all = self.python.clone();
+        for scope in &self.scopes {
+            let more = scope.settings.python.clone();
+            all.extend_blocking_calls.extend(more.extend_blocking_calls);
+            all.extend_timeout_calls.extend(more.extend_timeout_calls);
+            all.extend_client_timeout_calls
+                .extend(more.extend_client_timeout_calls);
+        }
+        all
+    }
+
+    /// Does the nearest config above `path` exclude it?
+    pub fn excludes(&self, path: &Path) -> bool {
+        let settings = self.for_path(path);
+        if settings.exclude.is_empty() {
+            return false;
+        }
+        let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&root).unwrap_or(&absolute);
+        settings.exclude.is_match(relative)
+    }
+
+    /// Finds the configs among the walked `paths` other than the run's own, and makes
+    /// each the settings of its folder. What the run decides once (fail-on, the
+    /// baseline, trigger gates, the project root) stays the run's own.
+    pub fn load_nested(&mut self, paths: &[PathBuf]) -> Result<(), ConfigError> {
+        if !self.hierarchical {
+            return Ok(());
+        }
+        let own = self
+            .source
+            .as_ref()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+        let own_dir = own.as_ref().and_then(|p| p.parent().map(Path::to_path_buf));
+        // The first config name present in a folder is its config, as for discovery.
+        let mut by_dir: BTreeMap<PathBuf, (usize, &PathBuf)> = BTreeMap::new();
+        for path in paths {
+            let Some(rank) = path
+                .file_name()
+                .and_then(|n| CONFIG_NAMES.iter().position(|c| n == *c))
+            else {
+                continue;
+            };
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            let Some(dir) = absolute.parent().map(Path::to_path_buf) else {
+                continue;
+            };
+            if own_dir.as_ref() == Some(&dir) {
+                continue;
+            }
+            let entry = by_dir.entry(dir).or_insert((rank, path));
+            if rank < entry.0 {
+                *entry = (rank, path);
+            }
+        }
+        let mut scopes = Vec::new();
+        let mut ranked: Vec<(PathBuf, &PathBuf)> = by_dir
+            .into_iter()
+            .map(|(dir, (_, path))| (dir, path))
+            .collect();
+        // A pyproject.toml without a prodlint section leaves the folder to the next
+        // config name, then to the configs above.
+        for (dir, path) in ranked.drain(..) {
+            let mut found = load(path)?.map(|file| (path.clone(), file));
+            if found.is_none() {
+                for name in CONFIG_NAMES {
+                    let candidate = dir.join(name);
+                    if candidate.file_name() != path.file_name() && candidate.is_file() {
+                        if let Some(file) = load(&candidate)? {
+                            found = Some((candidate, file));
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(config) = found {
+                let settings = self.scoped(Settings::resolve(Some(config), &self.overrides)?);
+                scopes.push(Scope { dir, settings });
+            }
+        }
+        if scopes.is_empty() {
+            return Ok(());
+        }
+        if let Some(dir) = own_dir {
+            let mut own = self.clone();
+            own.scopes.clear();
+            scopes.push(Scope { dir, settings: own });
+        }
+        scopes.sort_by_key(|scope| std::cmp::Reverse(scope.dir.components().count()));
+        self.unconfigured = Some(Box::new(
+            self.scoped(Settings::resolve(None, &self.overrides)?),
+        ));
+        self.scopes = scopes;
+        Ok(())
+    }
+
+    /// `--show-settings`: what applies to `path`, one `key: value` line each, with
+    /// where it comes from.
+    pub fn describe(&self, path: &Path) -> String {
+        use std::fmt::Write as _;
+        let registry = registry();
+        let mut out = String::new();
+        let _ = writeln!(out, "settings for {}", echo(&path.display().to_string()));
+        match &self.source {
+            Some(source) if self.hierarchical => {
+                let _ = writeln!(
+                    out,
+                    "config: {} (the nearest above the path)",
+                    source.display()
+                );
+            }
+            Some(source) => {
+                let _ = writeln!(out, "config: {} (named by --config)", source.display());
+            }
+            None if self.hierarchical => {
+                let _ = writeln!(
+                    out,
+                    "config: none (no config file above the path; defaults)"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "config: none (--isolated)");
+            }
+        }
+        for base in &self.extended {
+            let _ = writeln!(out, "extends: {}", base.display());
+        }
+        let _ = writeln!(
+            out,
+            "root: {} (globs are relative to it)",
+            self.root.display()
+        );
+        let from_cli = |set: bool| if set { " (command line)" } else { "" };
+        let ids: Vec<&str> = self
+            .enabled
+            .iter()
+            .map(|&i| registry.rules[i].meta.id)
+            .collect();
+        let _ = writeln!(
+            out,
+            "enabled: {} of {} rules{}: {}",
+            ids.len(),
+            registry.rules.len(),
+            from_cli(self.overrides.select.is_some() || !self.overrides.ignore.is_empty()),
+            ids.join(", ")
+        );
+        let changed: Vec<String> = self
+            .severity
+            .iter()
+            .enumerate()
+            .filter(|&(i, level)| *level != registry.rules[i].meta.severity)
+            .map(|(i, level)| format!("{} = {}", registry.rules[i].meta.id, level.as_str()))
+            .collect();
+        if !changed.is_empty() {
+            let _ = writeln!(out, "severity: {}", changed.join(", "));
+        }
+        let in_tests: Vec<String> = self
+            .severity_in_tests
+            .iter()
+            .enumerate()
+            .filter_map(|(i, level)| {
+                level.map(|l| format!("{} = {}", registry.rules[i].meta.id, l.as_str()))
+            })
+            .collect();
+        if !in_tests.is_empty() {
+            let _ = writeln!(out, "severity-in-tests: {}", in_tests.join(", "));
+        }
+        if !self.exclude_patterns.is_empty() {
+            let _ = writeln!(
+                out,
+                "exclude: {}{}",
+                self.exclude_patterns.join(", "),
+                from_cli(!self.overrides.extend_exclude.is_empty())
+            );
+        }
+        for (pattern, (_, rules)) in self
+            .per_file_ignore_patterns
+            .iter()
+            .zip(&self.per_file_ignores)
+        {
+            let ids: Vec<&str> = rules.iter().map(|&i| registry.rules[i].meta.id).collect();
+            let _ = writeln!(out, "per-file-ignores: {pattern} = {}", ids.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "fail-on: {}{}",
+            self.fail_on.as_str(),
+            from_cli(self.overrides.fail_on.is_some())
+        );
+        if let Some(baseline) = &self.baseline {
+            let _ = writeln!(out, "baseline: {}", baseline.display());
+        }
+        out
+    }
+
+    /// `settings` with what the run decides once taken from `self`.
+    fn scoped(&self, mut settings: Settings) -> Settings {
+        settings.fail_on = self.fail_on;
+        settings.baseline.clone_from(&self.baseline);
+        settings.project_root.clone_from(&self.project_root);
+        settings.trigger_gates = self.trigger_gates;
+        settings.region_share_limit = self.region_share_limit;
+        settings.hierarchical = false;
+        settings
     }
 
     /// Is rule `index` ignored for the file at `path` (relative to the config root)?

@@ -245,7 +245,6 @@ pub struct Plan {
     /// Absolute; where file contexts are judged from (see `Settings::project_root_for`).
     project_root: PathBuf,
     /// Absolute; what configuration globs are relative to.
-    config_root: PathBuf,
     /// What ships, read from all deployment files before any file is checked.
     pub deployment: Deployment,
     /// Rule indexes of `crate::mask::DETECTORS`.
@@ -261,9 +260,11 @@ impl Plan {
             .iter()
             .filter_map(|id| registry.index_of(id))
             .collect();
+        // Every rule some config of the run selects runs; each file's own config then
+        // decides what is reported in it.
+        let enabled_anywhere = settings.enabled_anywhere();
         let enabled = |applies: &dyn Fn(&Check) -> bool| -> Vec<usize> {
-            let mut rules: Vec<usize> = settings
-                .enabled
+            let mut rules: Vec<usize> = enabled_anywhere
                 .iter()
                 .chain(&detectors)
                 .copied()
@@ -280,7 +281,7 @@ impl Plan {
                 enabled(&|c| matches!(c, Check::Python(_) | Check::Named(_))),
                 Syntax::Python,
                 vec![PYTHON_FACT_GATE, UVICORN_GATE],
-                &settings.python.trigger_words(),
+                &settings.python_anywhere().trigger_words(),
                 false,
             ),
             python_servers: enabled(&|c| matches!(c, Check::Server(_))),
@@ -307,16 +308,13 @@ impl Plan {
             dotenv: KindPlan::new(enabled(&|c| matches!(c, Check::Named(_))), Syntax::Dotenv),
             procfile: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_))), Syntax::Other),
             scripts: KindPlan::new(enabled(&|c| matches!(c, Check::Server(_))), Syntax::Other),
-            project: settings
-                .enabled
+            project: enabled_anywhere
                 .iter()
                 .copied()
                 .filter(|&i| registry.rules[i].uses_facts())
                 .collect(),
             detectors: detectors.clone(),
             project_root,
-            config_root: std::path::absolute(&settings.root)
-                .unwrap_or_else(|_| settings.root.clone()),
             deployment,
         }
     }
@@ -324,7 +322,9 @@ impl Plan {
     /// The context of a file, judged from the project root.
     fn context_of(&self, path: &Path, settings: &Settings) -> Decision {
         let relative = relative_to_root(path, &self.project_root);
-        let for_globs = relative_to_root(path, &self.config_root);
+        let config_root =
+            std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
+        let for_globs = relative_to_root(path, &config_root);
         let decision = context::decide(&relative, &for_globs, &settings.contexts);
         match self
             .deployment
@@ -443,6 +443,7 @@ pub fn run_files(paths: &[PathBuf], settings: &Settings, plan: &Plan) -> Vec<Fil
 }
 
 fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker) -> FileOutcome {
+    let settings = settings.for_path(path);
     let bytes = match read_small(path) {
         Ok(Some(bytes)) => bytes,
         // Large binaries (wheels, shared objects) are skipped silently like small ones.
@@ -1476,10 +1477,16 @@ pub fn run_project_rules(
             ));
         }
     }
-    let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     raw.into_iter()
         .filter_map(|(id, finding)| {
             let index = registry.index_of(id)?;
+            // The config of the file the finding lands in decides about it.
+            let settings = settings.for_path(Path::new(&finding.anchor.path));
+            if !settings.enabled.contains(&index) {
+                return None;
+            }
+            let root =
+                std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
             let relative = relative_to_root(Path::new(&finding.anchor.path), &root);
             if settings.ignored_for_path(index, &relative) {
                 return None;

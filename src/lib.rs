@@ -96,7 +96,15 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     };
     let discovered =
         discover::discover(&walked, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
-    let paths = discovered.paths;
+    let mut paths = discovered.paths;
+    // The other configs the walk found apply to their folders (the nearest above a file
+    // wins), their excludes included.
+    let mut settings = settings.clone();
+    settings.load_nested(&paths).map_err(Error::Config)?;
+    if !settings.scopes.is_empty() {
+        paths.retain(|path| !settings.excludes(path));
+    }
+    let settings = &settings;
     // Shown paths of the files to report on; `None`: all of them.
     let given: Option<HashSet<String>> = scope.as_ref().map(|scope| {
         let found: HashSet<&PathBuf> = paths.iter().collect();

@@ -116,6 +116,14 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     };
     let mut settings = Settings::resolve(config, &overrides).map_err(|e| e.to_string())?;
     settings.trigger_gates = !args.no_trigger_gates;
+    // `--config` and `--isolated` name the one config of the run.
+    settings.hierarchical = !args.isolated && args.config.is_none();
+    if args.show_settings {
+        // The config found from the first path is the nearest one above it: the one
+        // that applies there.
+        out(&settings.describe(&targets[0]))?;
+        return Ok(0);
+    }
 
     let threads = worker_threads(args.threads);
     let pool = rayon::ThreadPoolBuilder::new()
