@@ -18,7 +18,13 @@ pub struct MissingPath(pub PathBuf);
 pub struct Discovered {
     pub paths: Vec<PathBuf>,
     pub notes: Vec<String>,
+    /// What the walk found and left out, and why (`--show-files`): files binary by
+    /// their name, files and folders a config `exclude` names.
+    pub left_out: Vec<(PathBuf, &'static str)>,
 }
+
+/// Why a config-excluded entry was left out, as `--show-files` says it.
+pub const EXCLUDED: &str = "excluded by the config";
 
 pub fn discover(
     targets: &[PathBuf],
@@ -28,12 +34,16 @@ pub fn discover(
     let root = std::path::absolute(&settings.root).unwrap_or_else(|_| settings.root.clone());
     let found = Mutex::new(Vec::new());
     let notes = Mutex::new(Vec::new());
+    let left_out = Mutex::new(Vec::new());
     for target in targets {
         if !target.exists() {
             return Err(MissingPath(target.clone()));
         }
         if target.is_file() {
-            if !is_excluded(target, &root, settings) {
+            if is_excluded(target, &root, settings) {
+                let entry = (clean(target), EXCLUDED);
+                left_out.lock().expect("walk results lock").push(entry);
+            } else {
                 found.lock().expect("walk results lock").push(clean(target));
             }
             continue;
@@ -48,6 +58,7 @@ pub fn discover(
         builder.build_parallel().run(|| {
             let found = &found;
             let notes = &notes;
+            let left_out = &left_out;
             let root = &root;
             Box::new(move |entry| {
                 let entry = match entry {
@@ -60,14 +71,24 @@ pub fn discover(
                 };
                 let path = entry.path();
                 if is_excluded(path, root, settings) {
+                    let entry_left_out = (clean(path), EXCLUDED);
+                    left_out
+                        .lock()
+                        .expect("walk results lock")
+                        .push(entry_left_out);
                     return if entry.file_type().is_some_and(|t| t.is_dir()) {
                         WalkState::Skip
                     } else {
                         WalkState::Continue
                     };
                 }
-                if entry.file_type().is_some_and(|t| t.is_file()) && !is_binary_by_name(path) {
-                    found.lock().expect("walk results lock").push(clean(path));
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    if is_binary_by_name(path) {
+                        let entry = (clean(path), "binary (by its name)");
+                        left_out.lock().expect("walk results lock").push(entry);
+                    } else {
+                        found.lock().expect("walk results lock").push(clean(path));
+                    }
                 }
                 WalkState::Continue
             })
@@ -78,7 +99,13 @@ pub fn discover(
     paths.dedup();
     let mut notes = notes.into_inner().expect("walk notes lock");
     notes.sort();
-    Ok(Discovered { paths, notes })
+    let mut left_out = left_out.into_inner().expect("walk results lock");
+    left_out.sort();
+    Ok(Discovered {
+        paths,
+        notes,
+        left_out,
+    })
 }
 
 /// A run on files only (what pre-commit passes) is checked inside their project: the

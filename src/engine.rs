@@ -449,10 +449,11 @@ fn check_file(path: &Path, settings: &Settings, plan: &Plan, worker: &mut Worker
         // Large binaries (wheels, shared objects) are skipped silently like small ones.
         Ok(None) if starts_binary(path) => return skipped(path, "binary"),
         Ok(None) => {
-            return note(
-                path,
-                &format!("skipped, larger than {} MiB", MAX_FILE_BYTES >> 20),
-            );
+            let why = format!("larger than {} MiB", MAX_FILE_BYTES >> 20);
+            return FileOutcome {
+                note: Some(format!("{}: skipped, {why}", path.display())),
+                ..skipped(path, &why)
+            };
         }
         Err(e) => return note(path, &format!("cannot read: {e}")),
     };

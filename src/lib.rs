@@ -97,12 +97,19 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let discovered =
         discover::discover(&walked, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
     let mut paths = discovered.paths;
+    let mut left_out = discovered.left_out;
     // The other configs the walk found apply to their folders (the nearest above a file
     // wins), their excludes included.
     let mut settings = settings.clone();
     settings.load_nested(&paths).map_err(Error::Config)?;
     if !settings.scopes.is_empty() {
-        paths.retain(|path| !settings.excludes(path));
+        paths.retain(|path| {
+            let excluded = settings.excludes(path);
+            if excluded {
+                left_out.push((path.clone(), discover::EXCLUDED));
+            }
+            !excluded
+        });
     }
     let settings = &settings;
     // Shown paths of the files to report on; `None`: all of them.
@@ -152,6 +159,20 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     );
     mask::Secrets::new(secrets).apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A file given by name is read even where the walk would leave it out.
+    let read: HashSet<&PathBuf> = paths.iter().collect();
+    left_out.retain(|(path, _)| !read.contains(path));
+    // A given file a config excludes is listed with why, though it was not found.
+    if let Some(scope) = &scope {
+        let asked: HashSet<&PathBuf> = scope.files.iter().collect();
+        left_out.retain(|(path, _)| asked.contains(path));
+    }
+    listings.extend(left_out.into_iter().map(|(path, why)| engine::FileListing {
+        path: source::display_path(&path),
+        kind: "skipped",
+        context: None,
+        skipped: Some(why.to_string()),
+    }));
     listings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Report {
         files: listings,

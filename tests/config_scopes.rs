@@ -1,7 +1,8 @@
 //! End-to-end tests of configuration per folder: the nearest config above a file applies
 //! to it (whatever order the paths are given in), `extend` starts a config from another,
 //! `--config` and `--isolated` name the one config of the run, and `--show-settings`
-//! says what applies to a path and where it comes from.
+//! says what applies to a path and where it comes from, and `--show-files` says what was
+//! left out and why.
 
 mod common;
 
@@ -258,4 +259,55 @@ fn show_settings_says_what_applies_and_where_it_comes_from() {
         &["check", "--isolated", "--show-settings", "svc-b"],
     );
     assert!(stdout.contains("config: none (--isolated)"), "{stdout}");
+}
+
+#[test]
+fn show_files_says_what_was_left_out_and_why() {
+    let dir = monorepo();
+    write(
+        dir.path(),
+        "assets/logo.png",
+        [0x89, b'P', b'N', b'G', 0, 0],
+    );
+    write(dir.path(), "big.py", "x = 1\n".repeat(800_000));
+    let (code, stdout, _) = run(dir.path(), &["check", "--show-files", "."]);
+    assert_eq!(code, Some(0));
+    let listing: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let row = |path: &str| -> String {
+        listing
+            .iter()
+            .find(|r| r[0] == path)
+            .map(|r| r[1..].join(" "))
+            .unwrap_or_else(|| panic!("{path} is not listed:\n{stdout}"))
+    };
+    assert_eq!(
+        row("assets/logo.png"),
+        "skipped skipped: binary (by its name)"
+    );
+    assert_eq!(row("big.py"), "skipped skipped: larger than 4 MiB");
+    // Excluded by the root config, and by svc-b's own (relative to svc-b).
+    assert_eq!(
+        row("lib/vendored.py"),
+        "skipped skipped: excluded by the config"
+    );
+    assert_eq!(
+        row("svc-b/gen/client.py"),
+        "skipped skipped: excluded by the config"
+    );
+    assert_eq!(row("svc-b/app.py"), "python production (no marker)");
+
+    // Given by name: listed with why, and only what was given.
+    let (_, stdout, _) = run(
+        dir.path(),
+        &["check", "--show-files", "svc-b/gen/client.py", "top.py"],
+    );
+    let paths: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(paths, ["svc-b/gen/client.py", "top.py"], "{stdout}");
+    assert!(stdout.contains("excluded by the config"), "{stdout}");
 }
