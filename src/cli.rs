@@ -46,6 +46,18 @@ pub struct CheckArgs {
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write SARIF to FILE, from the same run (e.g. `--format github` annotations
+    /// on standard output and SARIF for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+    /// Base URL of the rule docs in SARIF `helpUri` (the doc's path under `rules/` is
+    /// appended); also the config key `sarif-help-base`.
+    #[arg(long, value_name = "URL")]
+    pub sarif_help_base: Option<String>,
+    /// SARIF `automationDetails.id` is `prodlint/<CATEGORY>/` (one per analysis when a
+    /// repository uploads several prodlint runs).
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
     pub fail_on: Option<String>,

@@ -47,6 +47,8 @@ pub struct ConfigFile {
     /// Options of the Python rules.
     #[serde(default)]
     pub python: PythonOptions,
+    /// Base URL of the rule docs in SARIF `helpUri` (`--sarif-help-base` wins).
+    pub sarif_help_base: Option<String>,
 }
 
 /// `[python]`: additions to the Python rules' built-in tables.
@@ -155,6 +157,8 @@ pub struct Settings {
     /// more than this share of the file (then the whole file: little to save). The
     /// fixture tests set 1.0 so every fixture is also checked region by region.
     pub region_share_limit: f64,
+    /// The config's `sarif-help-base`.
+    pub sarif_help_base: Option<String>,
 }
 
 /// Options from the command line that take part in settings.
@@ -390,6 +394,7 @@ impl Settings {
             project_root: None,
             trigger_gates: true,
             region_share_limit: python_outline::DEFAULT_REGION_SHARE_LIMIT,
+            sarif_help_base: file.sarif_help_base,
         })
     }
 

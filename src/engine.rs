@@ -1471,6 +1471,7 @@ pub fn run_project_rules(
                 ProjectFinding {
                     anchor: deferred.anchor.clone(),
                     message: deferred.message.clone(),
+                    related: Vec::new(),
                 },
             ));
         }
@@ -1497,6 +1498,7 @@ pub fn run_project_rules(
                 message: finding.message,
                 help: None,
                 anchor: finding.anchor,
+                related: finding.related,
             })
         })
         .collect()
@@ -1598,6 +1600,7 @@ fn finish(
                 message: finding.message,
                 help: finding.help,
                 anchor: Anchor::new(file, finding.span),
+                related: Vec::new(),
             })
         })
         .collect()

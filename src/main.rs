@@ -133,7 +133,26 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         && !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let rendered = report::render(&report, args.format, color);
+    let sarif_options = || {
+        let mut options = report::sarif::SarifOptions::for_targets(&targets);
+        if let Some(base) = args
+            .sarif_help_base
+            .clone()
+            .or(settings.sarif_help_base.clone())
+        {
+            options.help_base = base;
+        }
+        options.category = args.sarif_category.clone();
+        options
+    };
+    let rendered = match args.format {
+        Format::Sarif => report::sarif::render_with(&report, &sarif_options()),
+        format => report::render(&report, format, color),
+    };
+    if let Some(path) = &args.sarif_output {
+        std::fs::write(path, report::sarif::render_with(&report, &sarif_options()))
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
     match &args.output {
         Some(path) => std::fs::write(path, &rendered)
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,

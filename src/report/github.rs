@@ -1,5 +1,7 @@
 //! GitHub Actions workflow commands (`::error file=...::message`), which the runner turns
-//! into annotations on the pull request's diff.
+//! into annotations on the pull request's diff. Errors come first, then warnings, then
+//! notices (each in report order): GitHub shows only the first annotations of each kind
+//! of a step, so what it hides is the least important.
 
 use crate::Report;
 use crate::diagnostic::Severity;
@@ -8,7 +10,9 @@ use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for d in &report.diagnostics {
+    let mut ordered: Vec<&crate::diagnostic::Diagnostic> = report.diagnostics.iter().collect();
+    ordered.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    for d in ordered {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
