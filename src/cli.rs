@@ -22,7 +22,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and folders (the default command).
-    Check(CheckArgs),
+    // Boxed: the check options are most of the enum's size, the other commands tiny.
+    Check(Box<CheckArgs>),
     /// List every rule: id, slug, category, default severity, summary.
     Rules {
         /// Print the list as JSON.
@@ -55,9 +56,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "URL")]
     pub sarif_help_base: Option<String>,
     /// SARIF `automationDetails.id` is `prodlint/<CATEGORY>/` (one per analysis when a
-    /// repository uploads several prodlint runs).
+    /// repository uploads several prodlint runs); also the config key `sarif-category`.
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
+    /// Also append a Markdown summary (counts, then the findings) to FILE, e.g.
+    /// `$GITHUB_STEP_SUMMARY`; appended because a job's steps share that file.
+    #[arg(long, value_name = "FILE")]
+    pub summary_output: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
     pub fail_on: Option<String>,

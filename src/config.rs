@@ -49,6 +49,8 @@ pub struct ConfigFile {
     pub python: PythonOptions,
     /// Base URL of the rule docs in SARIF `helpUri` (`--sarif-help-base` wins).
     pub sarif_help_base: Option<String>,
+    /// SARIF `automationDetails.id` category (`--sarif-category` wins).
+    pub sarif_category: Option<String>,
 }
 
 /// `[python]`: additions to the Python rules' built-in tables.
@@ -159,6 +161,8 @@ pub struct Settings {
     pub region_share_limit: f64,
     /// The config's `sarif-help-base`.
     pub sarif_help_base: Option<String>,
+    /// The config's `sarif-category`.
+    pub sarif_category: Option<String>,
 }
 
 /// Options from the command line that take part in settings.
@@ -395,6 +399,7 @@ impl Settings {
             trigger_gates: true,
             region_share_limit: python_outline::DEFAULT_REGION_SHARE_LIMIT,
             sarif_help_base: file.sarif_help_base,
+            sarif_category: file.sarif_category,
         })
     }
 

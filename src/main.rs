@@ -8,7 +8,7 @@ use prodlint::diagnostic::Severity;
 use prodlint::report::{self, Format};
 use prodlint::rules::registry;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Why a command could not finish: exit code 2 either way.
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Some(Command::Check(args)) => run_check(args),
+        Some(Command::Check(args)) => run_check(*args),
         None => run_check(cli.check),
         Some(Command::Rules { json }) => list_rules(json),
         Some(Command::Explain { rule }) => explain(&rule),
@@ -142,7 +142,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         {
             options.help_base = base;
         }
-        options.category = args.sarif_category.clone();
+        options.category = args
+            .sarif_category
+            .clone()
+            .or(settings.sarif_category.clone());
         options
     };
     let rendered = match args.format {
@@ -152,6 +155,9 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     if let Some(path) = &args.sarif_output {
         std::fs::write(path, report::sarif::render_with(&report, &sarif_options()))
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.summary_output {
+        append(path, &report::summary::render(&report))?;
     }
     match &args.output {
         Some(path) => std::fs::write(path, &rendered)
@@ -167,6 +173,16 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         }
     }
     Ok(u8::from(!args.exit_zero && report.fails(settings.fail_on)))
+}
+
+/// Appends `text` to `path`, creating it: `$GITHUB_STEP_SUMMARY` collects every step's.
+fn append(path: &Path, text: &str) -> Result<(), Failure> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| Failure::Error(format!("{}: cannot write: {e}", path.display())))
 }
 
 /// `--show-files`: one line per file, `path  kind  context (reason)`.

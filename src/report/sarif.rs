@@ -562,9 +562,8 @@ fn folder_uri(folder: &Path) -> String {
 /// repository root becomes a relative URI under `%SRCROOT%`; a path outside it an
 /// absolute `file://` URI rather than a wrong relative one.
 fn artifact_location(path: &str, options: &SarifOptions) -> ArtifactLocation {
-    let absolute = crate::source::normalize_slash_path(&crate::source::display_path(
-        &options.cwd.join(path),
-    ));
+    let absolute =
+        crate::source::normalize_slash_path(&crate::source::display_path(&options.cwd.join(path)));
     let root = crate::source::display_path(&options.root);
     let root = root.trim_end_matches('/');
     match absolute
@@ -633,7 +632,10 @@ mod tests {
         // A sibling whose name starts with the root's is not under it.
         let sibling = artifact_location("/srv/repo2/app.py", &from_sub);
         assert_eq!(sibling.uri_base_id, None);
-        assert_eq!(folder_uri(Path::new("/srv/my repo")), "file:///srv/my%20repo/");
+        assert_eq!(
+            folder_uri(Path::new("/srv/my repo")),
+            "file:///srv/my%20repo/"
+        );
     }
 
     #[test]
@@ -658,7 +660,10 @@ mod tests {
         let timeout = &rules.iter().find(|r| r.meta.id == "PY001").unwrap().meta;
         assert_eq!(security_severity(timeout, Severity::Error), None);
         for category in SECURITY_CATEGORIES {
-            assert!(crate::rules::meta::CATEGORIES.contains(category), "{category}");
+            assert!(
+                crate::rules::meta::CATEGORIES.contains(category),
+                "{category}"
+            );
         }
     }
 }
