@@ -21,8 +21,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Lint files and folders (the default command).
-    // Boxed: the check options are most of the enum's size, the other commands tiny.
+    /// Lint files and folders (the default command). Boxed: the check options dwarf
+    /// the other commands'.
     Check(Box<CheckArgs>),
     /// List every rule: id, slug, category, default severity, summary.
     Rules {
@@ -98,6 +98,23 @@ pub struct CheckArgs {
     /// Never color the output (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    /// Hide the findings recorded in this baseline file (see `--write-baseline`);
+    /// overrides the config's `baseline`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore the config's `baseline`: report every finding.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Record every current finding in FILE (JSON) and exit 0; later runs with
+    /// `--baseline FILE` report only new findings.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "statistics"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Print how many findings each rule has (most first) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Hide findings below LEVEL from the output and the exit code.
+    #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
+    pub min_severity: Option<String>,
     /// List every file found with its kind and context (production, development, test,
     /// example, ci) and why, or why it was skipped; report no findings.
     #[arg(long)]

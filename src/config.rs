@@ -51,6 +51,9 @@ pub struct ConfigFile {
     pub sarif_help_base: Option<String>,
     /// SARIF `automationDetails.id` category (`--sarif-category` wins).
     pub sarif_category: Option<String>,
+    /// A baseline file (relative to the config's folder) whose findings are hidden, as
+    /// with `--baseline`.
+    pub baseline: Option<String>,
 }
 
 /// `[python]`: additions to the Python rules' built-in tables.
@@ -163,6 +166,8 @@ pub struct Settings {
     pub sarif_help_base: Option<String>,
     /// The config's `sarif-category`.
     pub sarif_category: Option<String>,
+    /// The config's baseline file, resolved against `root`.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Options from the command line that take part in settings.
@@ -389,6 +394,7 @@ impl Settings {
             severity,
             exclude,
             per_file_ignores,
+            baseline: file.baseline.as_ref().map(|path| root.join(path)),
             root,
             fail_on,
             source,

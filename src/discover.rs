@@ -1,7 +1,8 @@
 //! Discovery: one parallel walk over the targets, honouring `.gitignore` (also outside a
 //! git repository), `.prodlintignore` and config excludes, seeing hidden files such as
 //! `.env` and `.github/`. Explicit file arguments are linted as given (pre-commit passes
-//! them), except when a config `exclude` names them. Output: a sorted path list.
+//! them), even where the walk would not go (ignored, in a virtual environment), except
+//! when a config `exclude` names them. Output: a sorted path list.
 
 use crate::config::Settings;
 use ignore::{WalkBuilder, WalkState};
@@ -78,6 +79,100 @@ pub fn discover(
     let mut notes = notes.into_inner().expect("walk notes lock");
     notes.sort();
     Ok(Discovered { paths, notes })
+}
+
+/// A run on files only (what pre-commit passes) is checked inside their project: the
+/// folder the whole project is walked from, and the given files written the way that walk
+/// writes them, so that a given file and the same file found by the walk are one path.
+pub struct FileScope {
+    /// The walk root: relative to the working directory when the files were given
+    /// relatively (`.`, `app`, `..`), absolute when one of them was absolute.
+    pub root: PathBuf,
+    /// The given files, in the walk's spelling.
+    pub files: Vec<PathBuf>,
+}
+
+/// The project around `files` (all existing files): the nearest folder above them all
+/// that holds `.git`; else the folder of the config file in use, when it holds them all;
+/// else their common parent. `None` when that would be a filesystem root (files from
+/// unrelated trees with no repository around them: walking `/` helps no one).
+pub fn file_scope(files: &[PathBuf], settings: &Settings) -> Option<FileScope> {
+    let cwd = std::env::current_dir().ok()?;
+    let absolute: Vec<PathBuf> = files.iter().map(|f| lexical(&cwd.join(f))).collect();
+    let mut common = absolute.first()?.parent()?.to_path_buf();
+    for file in &absolute[1..] {
+        while !file.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    let repository = common.ancestors().find(|d| d.join(".git").exists());
+    let config_dir = settings
+        .source
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(|d| lexical(&cwd.join(d)))
+        .filter(|d| common.starts_with(d));
+    let root = match (repository, config_dir) {
+        (Some(repository), _) => repository.to_path_buf(),
+        (None, Some(config_dir)) => config_dir,
+        (None, None) => common,
+    };
+    root.parent()?;
+    let shown_root = if files.iter().any(|f| f.is_absolute()) {
+        root.clone()
+    } else {
+        relative_path(&cwd, &root)
+    };
+    let files = absolute
+        .iter()
+        .map(|file| {
+            let inside = file.strip_prefix(&root).unwrap_or(file);
+            if shown_root == Path::new(".") {
+                inside.to_path_buf()
+            } else {
+                shown_root.join(inside)
+            }
+        })
+        .collect();
+    Some(FileScope {
+        root: shown_root,
+        files,
+    })
+}
+
+/// `/a/./b/../c` → `/a/c`, without asking the file system (an absolute path in).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` written relative to the folder `from` (both absolute and lexical): `.` for the
+/// same folder, `..` segments where `to` is not below `from`.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in shared..from.len() {
+        out.push("..");
+    }
+    for component in &to[shared..] {
+        out.push(component);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 /// Folders never walked into (unless given as a target themselves): version control,
@@ -161,5 +256,26 @@ mod tests {
         )));
         assert!(!is_binary_by_name(Path::new("png")));
         assert!(!is_binary_by_name(Path::new("app.py")));
+    }
+
+    #[test]
+    fn paths_are_made_relative_and_lexical() {
+        assert_eq!(lexical(Path::new("/a/./b/../c")), Path::new("/a/c"));
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b")),
+            Path::new(".")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b/c")),
+            Path::new("c")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b/c"), Path::new("/a")),
+            Path::new("../..")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/d/e")),
+            Path::new("../d/e")
+        );
     }
 }

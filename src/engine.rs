@@ -691,6 +691,7 @@ fn check_python(
         source: file,
         options: &settings.python,
         replaced_settings: replaced,
+        runs_as_health_check: plan.deployment.runs_as_health_check(&file.path_str()),
     };
     let first_line_end = file.text.find('\n').unwrap_or(file.text.len());
     let mut servers: Vec<ServerSettings> = server::from_uvicorn_calls(&module);

@@ -4,6 +4,7 @@
 //! models (`model`) → file rules → facts → project rules → filter → mask → report. The public
 //! API is [`check`]: paths and settings in, a sorted [`Report`] out.
 
+pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fingerprint;
 pub mod gate;
 pub mod kind;
 pub mod lang;
@@ -23,6 +25,7 @@ pub mod suppress;
 
 use config::Settings;
 use diagnostic::{Diagnostic, Severity};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -40,6 +43,8 @@ pub struct Report {
     /// skipped (`--show-files`).
     pub files: Vec<engine::FileListing>,
     pub elapsed: Duration,
+    /// What a baseline hid and how many of its entries were fixed, when one was applied.
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
@@ -76,9 +81,34 @@ impl std::fmt::Display for Error {
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> {
     let started = Instant::now();
     let threads = rayon::current_num_threads();
+    // Files only (pre-commit's call): the whole project is read, so that cross-file facts
+    // (the module a Dockerfile runs, the PodDisruptionBudget of a Deployment) are all
+    // there, and only the given files' findings are reported. Folders are projects of
+    // their own, as before: `prodlint check examples/` lints the example alone.
+    let scope = (!targets.is_empty() && targets.iter().all(|t| t.is_file()))
+        .then(|| discover::file_scope(targets, settings))
+        .flatten();
+    let walked: Vec<PathBuf> = match &scope {
+        Some(scope) => std::iter::once(scope.root.clone())
+            .chain(scope.files.iter().cloned())
+            .collect(),
+        None => targets.to_vec(),
+    };
     let discovered =
-        discover::discover(targets, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
+        discover::discover(&walked, settings, threads).map_err(|m| Error::MissingPath(m.0))?;
     let paths = discovered.paths;
+    // Shown paths of the files to report on; `None`: all of them.
+    let given: Option<HashSet<String>> = scope.as_ref().map(|scope| {
+        let found: HashSet<&PathBuf> = paths.iter().collect();
+        scope
+            .files
+            .iter()
+            // A given file that a config `exclude` names was not found: it stays out.
+            .filter(|f| found.contains(f))
+            .map(|f| source::display_path(f))
+            .collect()
+    });
+    let reported = |shown: &str| given.as_ref().is_none_or(|g| g.contains(shown));
     let deployment = engine::read_deployment(&paths);
     let plan = engine::Plan::new(settings, settings.project_root_for(targets), deployment);
     let outcomes = engine::run_files(&paths, settings, &plan);
@@ -90,11 +120,15 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     let mut facts = model::facts::ProjectFacts::default();
     let mut contexts = Vec::new();
     let mut secrets = Vec::new();
-    for outcome in outcomes {
-        files_checked += usize::from(outcome.checked);
-        files_parsed += usize::from(outcome.parsed);
-        notes.extend(outcome.note);
-        diagnostics.extend(outcome.diagnostics);
+    let mut listings = Vec::new();
+    for (path, outcome) in paths.iter().zip(outcomes) {
+        if reported(&source::display_path(path)) {
+            files_checked += usize::from(outcome.checked);
+            files_parsed += usize::from(outcome.parsed);
+            notes.extend(outcome.note);
+            diagnostics.extend(outcome.diagnostics);
+            listings.extend(outcome.listing.clone());
+        }
         facts.files.extend(outcome.facts);
         contexts.extend(outcome.listing);
         if !outcome.secrets.is_empty() {
@@ -103,15 +137,21 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<Report, Error> 
     }
     facts.files.sort_by(|a, b| a.path.cmp(&b.path));
     let contexts = engine::FileContexts::new(contexts);
-    diagnostics.extend(engine::run_project_rules(&plan, facts, settings, &contexts));
+    diagnostics.extend(
+        engine::run_project_rules(&plan, facts, settings, &contexts)
+            .into_iter()
+            .filter(|d| reported(&d.anchor.path)),
+    );
     mask::Secrets::new(secrets).apply(&mut diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    listings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Report {
-        files: contexts.into_listings(),
+        files: listings,
         diagnostics,
         files_checked,
         files_parsed,
         notes,
         elapsed: started.elapsed(),
+        baseline: None,
     })
 }

@@ -7,6 +7,7 @@ use prodlint::config::{self, CliOverrides, Settings};
 use prodlint::diagnostic::Severity;
 use prodlint::report::{self, Format};
 use prodlint::rules::registry;
+use prodlint::{baseline, fingerprint};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,12 +122,41 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         .num_threads(threads)
         .build()
         .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
-    let report = pool
+    let mut report = pool
         .install(|| prodlint::check(&targets, &settings))
         .map_err(|e| e.to_string())?;
 
     if args.show_files {
         return show_files(&report);
+    }
+    if let Some(path) = &args.write_baseline {
+        let root = fingerprint::project_root(&targets[0], &settings.root);
+        let keys = fingerprint::keys(&report.diagnostics, &root);
+        let shown = prodlint::report::escape::echo(&path.display().to_string());
+        std::fs::write(path, baseline::render(&keys))
+            .map_err(|e| format!("{shown}: cannot write baseline: {e}"))?;
+        if !args.quiet {
+            let plural = if keys.len() == 1 { "" } else { "s" };
+            err_line(&format!(
+                "Wrote {} finding{plural} to {shown}; runs with `--baseline {shown}` report only new ones.",
+                keys.len()
+            ))?;
+        }
+        return Ok(0);
+    }
+    let baseline_path = if args.no_baseline {
+        None
+    } else {
+        args.baseline.clone().or_else(|| settings.baseline.clone())
+    };
+    if let Some(path) = baseline_path {
+        let baseline = baseline::load(&path)?;
+        let root = fingerprint::project_root(&targets[0], &settings.root);
+        let keys = fingerprint::keys(&report.diagnostics, &root);
+        report.baseline = Some(baseline.apply(&mut report.diagnostics, &keys));
+    }
+    if let Some(level) = args.min_severity.as_deref().and_then(Severity::parse) {
+        report.diagnostics.retain(|d| d.severity >= level);
     }
     let color = args.format == Format::Human
         && args.output.is_none()
@@ -134,7 +164,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
     let sarif_options = || {
-        let mut options = report::sarif::SarifOptions::for_targets(&targets);
+        let mut options = report::sarif::SarifOptions::for_targets(&targets, &settings.root);
         if let Some(base) = args
             .sarif_help_base
             .clone()
@@ -148,9 +178,12 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             .or(settings.sarif_category.clone());
         options
     };
-    let rendered = match args.format {
-        Format::Sarif => report::sarif::render_with(&report, &sarif_options()),
-        format => report::render(&report, format, color),
+    let rendered = if args.statistics {
+        report::statistics::render(&report, args.format)
+    } else if args.format == Format::Sarif {
+        report::sarif::render_with(&report, &sarif_options())
+    } else {
+        report::render(&report, args.format, color)
     };
     if let Some(path) = &args.sarif_output {
         std::fs::write(path, report::sarif::render_with(&report, &sarif_options()))

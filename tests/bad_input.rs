@@ -49,7 +49,7 @@ fn assert_planted_found(stdout: &str) {
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("planted.py:2:1: PY001 ")),
+            .any(|l| l.starts_with("planted.py:2:1: error PY001 ")),
         "the planted finding is missing from:\n{stdout}"
     );
 }
@@ -155,12 +155,12 @@ fn control_characters_in_names_and_lines_are_escaped() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{stdout}");
     assert!(lines.contains(
-        &"evil\\n\\e[31mname.py:2:1: PY001 [http-call-without-timeout] `requests.get` is called without a timeout and can wait forever"
+        &"evil\\n\\e[31mname.py:2:1: error PY001 [http-call-without-timeout] `requests.get` is called without a timeout and can wait forever"
     ));
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("back\\slash.py:2:1: PY001"))
+            .any(|l| l.starts_with("back\\slash.py:2:1: error PY001"))
     );
     assert_planted_found(&stdout);
 
@@ -387,12 +387,12 @@ fn encodings_and_line_ends_do_not_lose_findings() {
     let (code, stdout, _) = concise(dir.path(), &[]);
     assert_eq!(code, 1);
     for expected in [
-        "utf16.py:2:1: PY001 ",
-        "crlf.py:2:1: PY001 ",
-        "cr/pod.yaml:8:12: DP006 ",
-        "bom/Procfile:1:23: SV001 ",
-        "bom/.env:1:11: SC002 ",
-        "latin1.py:3:1: PY001 ",
+        "utf16.py:2:1: error PY001 ",
+        "crlf.py:2:1: error PY001 ",
+        "cr/pod.yaml:8:12: warning DP006 ",
+        "bom/Procfile:1:23: error SV001 ",
+        "bom/.env:1:11: error SC002 ",
+        "latin1.py:3:1: error PY001 ",
     ] {
         assert!(
             stdout.lines().any(|l| l.starts_with(expected)),
@@ -476,7 +476,7 @@ fn a_template_line_of_many_actions_is_read_in_linear_time() {
     let (code, stdout, _) = concise(dir.path(), &[]);
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("chart/templates/deployment.yaml:12:16: DP006 "),
+        stdout.contains("chart/templates/deployment.yaml:12:16: warning DP006 "),
         "{stdout}"
     );
     assert_planted_found(&stdout);

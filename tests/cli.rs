@@ -106,7 +106,7 @@ fn concise_format_is_one_line_per_finding() {
     );
     assert_eq!(
         out,
-        "app/settings.py:1:12: SC001 [provider-credential] AWS access key id `AKIA********` is written in the file\n"
+        "app/settings.py:1:12: error SC001 [provider-credential] AWS access key id `AKIA********` is written in the file\n"
     );
 }
 
@@ -127,7 +127,7 @@ fn a_secret_written_twice_on_one_line_is_one_finding() {
             .args(["--format", "concise"]),
     );
     assert_eq!(out.lines().count(), 2, "{out}");
-    assert!(out.starts_with("report.json:1:12: SC001"), "{out}");
+    assert!(out.starts_with("report.json:1:12: error SC001"), "{out}");
 }
 
 #[test]
@@ -630,7 +630,10 @@ fn discovery_honours_ignore_files_and_sees_hidden_files() {
         "concise",
         "build/generated.py",
     ]));
-    assert!(out.starts_with("build/generated.py:1:3: SC001"), "{out}");
+    assert!(
+        out.starts_with("build/generated.py:1:3: error SC001"),
+        "{out}"
+    );
 }
 
 #[test]

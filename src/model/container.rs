@@ -309,14 +309,22 @@ impl ContainerSpec {
         !matches!(self.origin, ContainerOrigin::Dockerfile)
     }
 
-    /// The workload it belongs to, for messages: `container `web` of Deployment`,
-    /// `compose service `web``.
+    /// The workload it belongs to, for messages — the one place every deploy rule takes
+    /// it from: `Deployment `orders`, container `api`` (kind, `metadata.name` when
+    /// literal, container name), `compose service `web``, `the image`.
     pub fn describe(&self) -> String {
         let name = self.name.as_deref().unwrap_or("(unnamed)");
         match &self.origin {
-            ContainerOrigin::Kubernetes { workload_kind, .. } => {
-                format!("container `{name}` of {workload_kind}")
-            }
+            ContainerOrigin::Kubernetes {
+                workload_kind,
+                workload_name,
+                ..
+            } => match workload_name {
+                Some(workload) => {
+                    format!("{workload_kind} `{workload}`, container `{name}`")
+                }
+                None => format!("{workload_kind}, container `{name}`"),
+            },
             ContainerOrigin::Compose { service, .. } => format!("compose service `{service}`"),
             ContainerOrigin::Dockerfile => "the image".to_string(),
         }

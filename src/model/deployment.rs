@@ -90,6 +90,24 @@ pub struct Deployment {
     replaced_settings: BTreeMap<String, BTreeSet<String>>,
     /// Every Kubernetes Service that selects pods.
     service_selectors: Vec<ServiceSelector>,
+    /// The Python scripts a HEALTHCHECK runs, as written after the image's own folders
+    /// (`mealie/scripts/healthcheck.py`, `fetchstatus.py`; see `health_check_script`).
+    health_check_scripts: BTreeSet<String>,
+}
+
+/// The Python script a health check command runs (`python $HOME/app/check.py || exit 1`,
+/// `./fetchstatus.py`), as a path that ends the project file's path: the part after the
+/// last variable, without `./`; for an absolute path only the file name, since where the
+/// image copies a file from is not followed.
+fn health_check_script(words: &[&str]) -> Option<String> {
+    let script = words.iter().take(3).find(|w| w.ends_with(".py"))?;
+    let script = match script.rfind('$') {
+        Some(at) => script[at..].split_once('/')?.1,
+        None if script.starts_with('/') => script.rsplit('/').next()?,
+        None => script,
+    };
+    let script = script.trim_start_matches("./").trim_start_matches('/');
+    (!script.is_empty() && !script.contains("..")).then(|| script.to_string())
 }
 
 /// A Service's pod selector, as the index reads it.
@@ -187,6 +205,7 @@ impl Deployment {
                 ArtifactKind::Kubernetes => {
                     read_manifests(file, &mut runners, &mut deployment.service_selectors)
                 }
+                ArtifactKind::Dockerfile => deployment.read_health_checks(file.text),
                 _ => {}
             }
             if file.kind != ArtifactKind::Dockerfile {
@@ -461,6 +480,30 @@ impl Deployment {
                 },
             });
         }
+    }
+
+    /// Records the Python script each HEALTHCHECK of a Dockerfile runs.
+    fn read_health_checks(&mut self, text: &str) {
+        let dockerfile = crate::lang::dockerfile::parse(text);
+        let checks = dockerfile
+            .stages
+            .iter()
+            .flat_map(|stage| &stage.instructions)
+            .filter(|instruction| instruction.keyword == "HEALTHCHECK");
+        for check in checks {
+            let words: Vec<&str> = check.words().iter().map(|w| w.text.as_str()).collect();
+            if let Some(script) = health_check_script(&words) {
+                self.health_check_scripts.insert(script);
+            }
+        }
+    }
+
+    /// Is the Python file at `path` a script some HEALTHCHECK runs? Docker kills a check
+    /// after its `--timeout` (30 s unless set), so nothing in it can wait forever.
+    pub fn runs_as_health_check(&self, path: &str) -> bool {
+        self.health_check_scripts
+            .iter()
+            .any(|script| path == script || path.ends_with(&format!("/{script}")))
     }
 
     fn read_skaffold(&mut self, text: &str, dir: &str, built: &mut BTreeMap<String, String>) {
@@ -830,6 +873,20 @@ fn join(dir: &str, path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn health_check_scripts() {
+        let script = |words: &[&str]| super::health_check_script(words);
+        assert_eq!(
+            script(&["python", "$MEALIE_HOME/mealie/scripts/healthcheck.py", "||"]),
+            Some("mealie/scripts/healthcheck.py".into())
+        );
+        assert_eq!(script(&["./fetchstatus.py"]), Some("fetchstatus.py".into()));
+        assert_eq!(script(&["/opt/app/probe.py"]), Some("probe.py".into()));
+        assert_eq!(script(&["curl", "-f", "http://localhost/"]), None);
+        assert_eq!(script(&["python", "../up.py"]), None);
+    }
+
     use super::*;
 
     fn index(files: &[(&str, ArtifactKind, &str)]) -> Deployment {

@@ -1,4 +1,5 @@
-//! One line per diagnostic: `path:line:col: ID [slug] message` (grep- and editor-friendly).
+//! One line per diagnostic: `path:line:col: severity ID [slug] message` (grep- and
+//! editor-friendly; the severity is one word: `error`, `warning` or `note`).
 
 use crate::Report;
 use crate::report::escape::escape_controls;
@@ -9,10 +10,11 @@ pub fn render(report: &Report) -> String {
     for d in &report.diagnostics {
         let _ = writeln!(
             out,
-            "{}:{}:{}: {} [{}] {}",
+            "{}:{}:{}: {} {} [{}] {}",
             escape_controls(&d.anchor.path),
             d.anchor.start.line,
             d.anchor.start.column,
+            d.severity.as_str(),
             d.rule.id,
             d.rule.slug,
             escape_controls(&d.message)

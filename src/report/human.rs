@@ -163,16 +163,23 @@ pub fn summary(report: &Report) -> String {
         }
     };
     let total = report.diagnostics.len();
-    let findings = if total == 0 {
-        "no findings".to_string()
-    } else {
+    let baseline = report.baseline.map(|b| {
         format!(
-            "{} ({}, {}, {})",
+            "{} hidden by baseline, {} fixed since baseline",
+            b.hidden, b.fixed
+        )
+    });
+    let findings = match (total, baseline) {
+        (0, None) => "no findings".to_string(),
+        (0, Some(baseline)) => format!("no findings ({baseline})"),
+        (_, baseline) => format!(
+            "{} ({}, {}, {}{})",
             plural(total, "finding"),
             plural(report.count(Severity::Error), "error"),
             plural(report.count(Severity::Warning), "warning"),
             plural(report.count(Severity::Note), "note"),
-        )
+            baseline.map_or(String::new(), |b| format!("; {b}")),
+        ),
     };
     format!(
         "Checked {} ({} parsed) in {:.2}s: {findings}.",

@@ -8,13 +8,15 @@
 //!   their results (from the result's own level): error → "7.5" (high), warning → "5.0"
 //!   (medium), note → none — a finding demoted to a note in test code is no security
 //!   alert;
-//! - artifact URIs relative to the repository root (the folder holding `.git` above the
-//!   first target, else the working directory) under `%SRCROOT%`, which
+//! - artifact URIs relative to the repository root ([`fingerprint::project_root`], the
+//!   baseline's: the folder holding `.git` above the first target, else the config's
+//!   folder or the working directory) under `%SRCROOT%`, which
 //!   `originalUriBaseIds` resolves; a file outside the root gets an absolute `file://` URI;
 //! - `columnKind: unicodeCodePoints`: diagnostic columns count characters (Unicode scalar
 //!   values), the unit that kind names, so they are emitted unchanged;
-//! - `partialFingerprints.primaryLocationLineHash` (`<hash>:<occurrence>`, from the
-//!   flagged line with all whitespace removed), so alerts follow moved or reindented lines;
+//! - `partialFingerprints.primaryLocationLineHash`
+//!   ([`fingerprint::primary_location_line_hash`]), so alerts follow moved or reindented
+//!   lines;
 //! - `relatedLocations` for cross-file findings (the other file's place);
 //! - `automationDetails.id` `prodlint/` or `prodlint/<category>/`;
 //! - GitHub's upload limits: at most [`MAX_RESULTS`] results per run (the most severe are
@@ -24,6 +26,7 @@
 
 use crate::Report;
 use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::fingerprint;
 use crate::rules::{RuleMeta, registry};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -68,37 +71,19 @@ pub struct SarifOptions {
 }
 
 impl SarifOptions {
-    /// The options of a run on `targets` from the working directory.
-    pub fn for_targets(targets: &[PathBuf]) -> Self {
+    /// The options of a run on `targets` from the working directory; `fallback` is the
+    /// root when no repository holds the first target (the config's folder, as for the
+    /// baseline, so SARIF URIs and baseline paths are relative to the same folder).
+    pub fn for_targets(targets: &[PathBuf], fallback: &Path) -> Self {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let first = targets.first().map_or(Path::new("."), PathBuf::as_path);
         SarifOptions {
-            root: repository_root(targets, &cwd),
+            root: fingerprint::project_root(first, fallback),
             cwd,
             help_base: DEFAULT_HELP_BASE.to_string(),
             category: None,
         }
     }
-}
-
-/// The folder holding `.git` at or above the first target (a file's folder for a file),
-/// else `cwd`. Absolute.
-pub fn repository_root(targets: &[PathBuf], cwd: &Path) -> PathBuf {
-    let first = targets.first().map_or(Path::new("."), PathBuf::as_path);
-    let first = PathBuf::from(crate::source::normalize_slash_path(
-        &crate::source::display_path(&cwd.join(first)),
-    ));
-    let mut dir = if first.is_dir() {
-        Some(first.as_path())
-    } else {
-        first.parent()
-    };
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    cwd.to_path_buf()
 }
 
 #[derive(Serialize)]
@@ -358,32 +343,9 @@ fn unlink(line: &str) -> String {
     out
 }
 
-/// A 64-bit FNV-1a hash: tiny, stable across versions and platforms.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    })
-}
-
-/// `primaryLocationLineHash`: a hash of the flagged line with every whitespace character
-/// removed (so moving or reindenting the line keeps it), and after a `:` its occurrence
-/// number among the results of the same rule in the same file with the same hash (two
-/// findings on identical lines stay apart; a new finding of another rule shifts nothing).
-/// The line is the masked one: a secret never enters the hash.
-fn line_hash(d: &Diagnostic, seen: &mut HashMap<(&'static str, String, u64), usize>) -> String {
-    let line = d.anchor.snippet.text.lines().next().unwrap_or("");
-    let normalized: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let hash = fnv1a(normalized.as_bytes());
-    let occurrence = seen
-        .entry((d.rule.id, d.anchor.path.clone(), hash))
-        .or_insert(0);
-    *occurrence += 1;
-    format!("{hash:016x}:{occurrence}")
-}
-
 /// Renders `report` as SARIF with default options for a run from the working directory.
 pub fn render(report: &Report) -> String {
-    render_with(report, &SarifOptions::for_targets(&[]))
+    render_with(report, &SarifOptions::for_targets(&[], Path::new(".")))
 }
 
 pub fn render_with(report: &Report, options: &SarifOptions) -> String {
@@ -456,7 +418,7 @@ pub fn render_with(report: &Report, options: &SarifOptions) -> String {
                 .map(|(i, related)| related_location(i + 1, related, options))
                 .collect(),
             partial_fingerprints: Fingerprints {
-                primary_location_line_hash: line_hash(d, &mut seen),
+                primary_location_line_hash: fingerprint::primary_location_line_hash(d, &mut seen),
             },
             properties: security_severity(d.rule, d.severity)
                 .map(|security_severity| ResultProperties { security_severity }),
@@ -562,19 +524,15 @@ fn folder_uri(folder: &Path) -> String {
 /// repository root becomes a relative URI under `%SRCROOT%`; a path outside it an
 /// absolute `file://` URI rather than a wrong relative one.
 fn artifact_location(path: &str, options: &SarifOptions) -> ArtifactLocation {
-    let absolute =
-        crate::source::normalize_slash_path(&crate::source::display_path(&options.cwd.join(path)));
-    let root = crate::source::display_path(&options.root);
-    let root = root.trim_end_matches('/');
-    match absolute
-        .strip_prefix(root)
-        .and_then(|rest| rest.strip_prefix('/'))
-    {
+    match fingerprint::under_root(&options.root, &options.cwd, path) {
         Some(relative) if !relative.is_empty() => ArtifactLocation {
-            uri: uri_of(relative),
+            uri: uri_of(&relative),
             uri_base_id: Some(SRCROOT),
         },
         _ => {
+            let absolute = crate::source::normalize_slash_path(&crate::source::display_path(
+                &options.cwd.join(path),
+            ));
             let slash = if absolute.starts_with('/') { "" } else { "/" };
             ArtifactLocation {
                 uri: format!("file://{slash}{}", uri_of(&absolute)),

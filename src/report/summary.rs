@@ -1,5 +1,5 @@
 //! The Markdown job summary (`--summary-output`, for `$GITHUB_STEP_SUMMARY`): the counts
-//! by severity and by rule, then the findings, most severe first, as a table. It is what
+//! by severity and by rule (those of `--statistics`), then the findings, most severe first, as a table. It is what
 //! a reviewer sees on the run's page when the annotations' cap (10 per kind) hid the rest.
 //!
 //! Paths and messages come from the scanned repository (a pull request's file names), and
@@ -8,8 +8,7 @@
 //! (no secret text), as in every format.
 
 use crate::Report;
-use crate::diagnostic::{Diagnostic, Severity};
-use std::collections::BTreeMap;
+use crate::diagnostic::Diagnostic;
 use std::fmt::Write;
 
 /// At most this many findings are listed (GitHub takes up to 1 MiB of summary per step;
@@ -24,22 +23,15 @@ pub fn render(report: &Report) -> String {
         return out;
     }
 
-    // Per rule: how many, at which severities (a rule can be demoted in tests).
-    let mut by_rule: BTreeMap<&str, (&str, [usize; 3])> = BTreeMap::new();
-    for d in &report.diagnostics {
-        let entry = by_rule.entry(d.rule.id).or_insert((d.rule.slug, [0; 3]));
-        entry.1[severity_index(d.severity)] += 1;
-    }
-    let mut rules: Vec<_> = by_rule.into_iter().collect();
-    // Most findings first; ties by id, so the table is the same on every run.
-    rules.sort_by_key(|(id, (_, counts))| (std::cmp::Reverse(counts.iter().sum::<usize>()), *id));
-    out.push_str("| rule | errors | warnings | notes |\n|---|---:|---:|---:|\n");
-    for (id, (slug, [errors, warnings, notes])) in rules {
+    // Per rule, as `--statistics` counts them.
+    out.push_str("| rule | findings |\n|---|---:|\n");
+    for rule in super::statistics::counts(report) {
         let _ = writeln!(
             out,
-            "| {} {} | {errors} | {warnings} | {notes} |",
-            escape(id),
-            escape(slug)
+            "| {} {} | {} |",
+            escape(rule.rule),
+            escape(rule.slug),
+            rule.count
         );
     }
 
@@ -73,14 +65,6 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("\n</details>\n");
     out
-}
-
-fn severity_index(severity: Severity) -> usize {
-    match severity {
-        Severity::Error => 0,
-        Severity::Warning => 1,
-        Severity::Note => 2,
-    }
 }
 
 /// Text safe inside a Markdown table cell: HTML's `&<>` become entities, Markdown's

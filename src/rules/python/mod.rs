@@ -79,6 +79,9 @@ pub struct PythonFile<'a> {
     /// In a Django settings file, the settings every deployed settings module replaces
     /// (`from .base import *` then `DEBUG = False`): their values here do not ship.
     pub replaced_settings: Option<&'a std::collections::BTreeSet<String>>,
+    /// The file is the script a Dockerfile HEALTHCHECK runs: the check's timeout kills
+    /// it, so its calls cannot wait forever.
+    pub runs_as_health_check: bool,
 }
 
 impl PythonFile<'_> {
