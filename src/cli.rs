@@ -47,6 +47,22 @@ pub struct CheckArgs {
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write SARIF to FILE, from the same run (e.g. `--format github` annotations
+    /// on standard output and SARIF for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+    /// Base URL of the rule docs in SARIF `helpUri` (the doc's path under `rules/` is
+    /// appended); also the config key `sarif-help-base`.
+    #[arg(long, value_name = "URL")]
+    pub sarif_help_base: Option<String>,
+    /// SARIF `automationDetails.id` is `prodlint/<CATEGORY>/` (one per analysis when a
+    /// repository uploads several prodlint runs); also the config key `sarif-category`.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+    /// Also append a Markdown summary (counts, then the findings) to FILE, e.g.
+    /// `$GITHUB_STEP_SUMMARY`; appended because a job's steps share that file.
+    #[arg(long, value_name = "FILE")]
+    pub summary_output: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_name = "LEVEL", value_parser = ["note", "warning", "error"])]
     pub fail_on: Option<String>,

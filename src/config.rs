@@ -50,6 +50,10 @@ pub struct ConfigFile {
     /// Options of the Python rules.
     #[serde(default)]
     pub python: PythonOptions,
+    /// Base URL of the rule docs in SARIF `helpUri` (`--sarif-help-base` wins).
+    pub sarif_help_base: Option<String>,
+    /// SARIF `automationDetails.id` category (`--sarif-category` wins).
+    pub sarif_category: Option<String>,
     /// A baseline file (relative to the config's folder) whose findings are hidden, as
     /// with `--baseline`.
     pub baseline: Option<String>,
@@ -227,6 +231,10 @@ pub struct Settings {
     /// more than this share of the file (then the whole file: little to save). The
     /// fixture tests set 1.0 so every fixture is also checked region by region.
     pub region_share_limit: f64,
+    /// The config's `sarif-help-base`.
+    pub sarif_help_base: Option<String>,
+    /// The config's `sarif-category`.
+    pub sarif_category: Option<String>,
     /// The config's baseline file, resolved against `root`.
     pub baseline: Option<PathBuf>,
     /// The files the config's `extend` chain brought in, nearest first.
@@ -561,6 +569,8 @@ impl Settings {
             project_root: None,
             trigger_gates: true,
             region_share_limit: python_outline::DEFAULT_REGION_SHARE_LIMIT,
+            sarif_help_base: file.sarif_help_base,
+            sarif_category: file.sarif_category,
         })
     }
 

@@ -168,6 +168,46 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub anchor: Anchor,
+    /// Other places the finding depends on, in other files (cross-file rules only).
+    pub related: Vec<Related>,
+}
+
+/// Another place a cross-file finding rests on: the module that starts the development
+/// server a container runs, the config module a server reads. Only a path and a line
+/// (columns when the rule has them), no source text, so nothing extra can leak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: String,
+    pub start: LineCol,
+    /// The end, when the rule knows the exact range; else the location is the line.
+    pub end: Option<LineCol>,
+    /// What this place is, for a reader of the finding (`starts the development server`).
+    pub message: String,
+}
+
+impl Related {
+    /// The range of `anchor`.
+    pub fn at(anchor: &Anchor, message: impl Into<String>) -> Self {
+        Related {
+            path: anchor.path.clone(),
+            start: anchor.start,
+            end: Some(anchor.end),
+            message: message.into(),
+        }
+    }
+
+    /// Line `line` (1-based) of `path`.
+    pub fn line(path: &str, line: usize, message: impl Into<String>) -> Self {
+        Related {
+            path: path.to_string(),
+            start: LineCol {
+                line: line.max(1),
+                column: 1,
+            },
+            end: None,
+            message: message.into(),
+        }
+    }
 }
 
 impl Diagnostic {

@@ -1474,6 +1474,7 @@ pub fn run_project_rules(
                 ProjectFinding {
                     anchor: deferred.anchor.clone(),
                     message: deferred.message.clone(),
+                    related: Vec::new(),
                 },
             ));
         }
@@ -1506,6 +1507,7 @@ pub fn run_project_rules(
                 message: finding.message,
                 help: None,
                 anchor: finding.anchor,
+                related: finding.related,
             })
         })
         .collect()
@@ -1607,6 +1609,7 @@ fn finish(
                 message: finding.message,
                 help: finding.help,
                 anchor: Anchor::new(file, finding.span),
+                related: Vec::new(),
             })
         })
         .collect()

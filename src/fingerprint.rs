@@ -1,6 +1,7 @@
 //! Fingerprints of findings: what identifies a finding when its line number moves. One
-//! hash function ([`fnv1a`]) serves both SARIF's `partialFingerprints` and the baseline
-//! (`--baseline`), so the two can never drift apart in how they hash.
+//! hash function ([`fnv1a`]) and one repository root ([`project_root`], [`under_root`])
+//! serve both SARIF (`primaryLocationLineHash`, artifact URIs) and the baseline
+//! (`--baseline`), so the two can never drift apart in how they hash or name paths.
 //!
 //! A baseline key is made of content, never of positions: the rule, the path relative to
 //! the project root, the flagged line (whitespace-collapsed), the nearest non-blank lines
@@ -66,18 +67,26 @@ fn flagged_line(d: &Diagnostic) -> &str {
     d.anchor.snippet.text.lines().next().unwrap_or("")
 }
 
-/// SARIF's `prodlint/v1` key: rule, path and the flagged line with all whitespace
-/// removed, plus the occurrence number among identical keys — stable when lines above
-/// are inserted or the file is reindented.
-pub fn sarif_key(d: &Diagnostic, seen: &mut HashMap<u64, usize>) -> String {
+/// SARIF's `primaryLocationLineHash`, the key GitHub code scanning matches alerts by
+/// across commits (it adds the rule and the path itself): a hash of the flagged line with
+/// every whitespace character removed (so moving or reindenting the line keeps it), and
+/// after a `:` its occurrence number among the results of the same rule in the same file
+/// with the same hash (two findings on identical lines stay apart; a new finding of
+/// another rule shifts nothing). The line is the masked one: a secret never enters it.
+pub fn primary_location_line_hash<'d>(
+    d: &'d Diagnostic,
+    seen: &mut HashMap<(&'static str, &'d str, u64), usize>,
+) -> String {
     let normalized: String = flagged_line(d)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let key = fnv1a(format!("{}\0{}\0{}", d.rule.id, d.anchor.path, normalized).as_bytes());
-    let occurrence = seen.entry(key).or_insert(0);
+    let hash = fnv1a(normalized.as_bytes());
+    let occurrence = seen
+        .entry((d.rule.id, d.anchor.path.as_str(), hash))
+        .or_insert(0);
     *occurrence += 1;
-    format!("{key:016x}:{occurrence}")
+    format!("{hash:016x}:{occurrence}")
 }
 
 /// How many non-blank lines above and below a finding its context hash covers.
@@ -118,10 +127,23 @@ pub fn project_root(first_target: &Path, fallback: &Path) -> PathBuf {
 /// to `root`, with `/` separators; a path outside `root` stays absolute.
 fn relative_to(root: &Path, path: &str) -> String {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    under_root(root, &cwd, path)
+        .unwrap_or_else(|| slash_joined(&lexical_normalize(&cwd.join(path))))
+}
+
+/// `path` (relative to `cwd`, or absolute) relative to `root` with `/` separators, or
+/// None when it is not under `root` (a sibling whose name starts with the root's is not).
+/// Both the baseline's keys and SARIF's URIs go through here.
+pub fn under_root(root: &Path, cwd: &Path, path: &str) -> Option<String> {
     let absolute = lexical_normalize(&cwd.join(path));
-    let shown = absolute.strip_prefix(root).unwrap_or(&absolute);
-    shown
-        .components()
+    absolute
+        .strip_prefix(lexical_normalize(root))
+        .ok()
+        .map(slash_joined)
+}
+
+fn slash_joined(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")

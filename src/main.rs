@@ -9,7 +9,7 @@ use prodlint::report::{self, Format};
 use prodlint::rules::registry;
 use prodlint::{baseline, fingerprint};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Why a command could not finish: exit code 2 either way.
@@ -171,11 +171,35 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         && !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
+    let sarif_options = || {
+        let mut options = report::sarif::SarifOptions::for_targets(&targets, &settings.root);
+        if let Some(base) = args
+            .sarif_help_base
+            .clone()
+            .or(settings.sarif_help_base.clone())
+        {
+            options.help_base = base;
+        }
+        options.category = args
+            .sarif_category
+            .clone()
+            .or(settings.sarif_category.clone());
+        options
+    };
     let rendered = if args.statistics {
         report::statistics::render(&report, args.format)
+    } else if args.format == Format::Sarif {
+        report::sarif::render_with(&report, &sarif_options())
     } else {
         report::render(&report, args.format, color)
     };
+    if let Some(path) = &args.sarif_output {
+        std::fs::write(path, report::sarif::render_with(&report, &sarif_options()))
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.summary_output {
+        append(path, &report::summary::render(&report))?;
+    }
     match &args.output {
         Some(path) => std::fs::write(path, &rendered)
             .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
@@ -190,6 +214,16 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         }
     }
     Ok(u8::from(!args.exit_zero && report.fails(settings.fail_on)))
+}
+
+/// Appends `text` to `path`, creating it: `$GITHUB_STEP_SUMMARY` collects every step's.
+fn append(path: &Path, text: &str) -> Result<(), Failure> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| Failure::Error(format!("{}: cannot write: {e}", path.display())))
 }
 
 /// `--show-files`: one line per file, `path  kind  context (reason)`.

@@ -728,10 +728,25 @@ fn sarif_output_validates_against_the_official_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // The validator really checks: a wrong version or a result without a message fails.
-    // A target given as an absolute path gets absolute `file://` URIs, still valid SARIF.
-    let absolute: serde_json::Value = serde_json::from_str(&stdout_of(
+    // A target given as an absolute path under the root (here the working directory: no
+    // `.git`) is still relative to it; one outside it gets an absolute `file://` URI,
+    // still valid SARIF.
+    let under_root: serde_json::Value = serde_json::from_str(&stdout_of(
         prodlint()
             .current_dir(dir.path())
+            .args(["--format", "sarif"])
+            .arg(dir.path().join("app")),
+    ))
+    .expect("valid JSON");
+    assert_eq!(
+        under_root["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "app/settings.py"
+    );
+    let elsewhere = TempDir::new().expect("tempdir");
+    let absolute: serde_json::Value = serde_json::from_str(&stdout_of(
+        prodlint()
+            .current_dir(elsewhere.path())
             .args(["--format", "sarif"])
             .arg(dir.path().join("app")),
     ))

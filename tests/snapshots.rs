@@ -37,8 +37,8 @@ fn sarif() {
     let value: serde_json::Value = serde_json::from_str(&run_on_examples("sarif")).expect("JSON");
     // The rule catalog (help texts) is checked by the docs tests, and `ruleIndex` against
     // it by the CLI tests; keep the snapshot to what this run found, so adding a rule does
-    // not churn it.
-    insta::assert_json_snapshot!(value, { ".runs[0].tool.driver.rules" => "[rules]", ".runs[0].tool.driver.semanticVersion" => "[version]", ".runs[0].results[].ruleIndex" => "[index]" });
+    // not churn it. The repository root's URI is the checkout's absolute path.
+    insta::assert_json_snapshot!(value, { ".runs[0].tool.driver.rules" => "[rules]", ".runs[0].tool.driver.semanticVersion" => "[version]", ".runs[0].results[].ruleIndex" => "[index]", ".runs[0].originalUriBaseIds" => "[root]" });
 }
 
 #[test]

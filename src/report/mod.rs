@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod statistics;
+pub mod summary;
 
 use crate::Report;
 

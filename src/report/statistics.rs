@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 #[derive(Serialize)]
-struct RuleCount<'a> {
-    rule: &'a str,
-    slug: &'a str,
-    count: usize,
+pub(crate) struct RuleCount<'a> {
+    pub(crate) rule: &'a str,
+    pub(crate) slug: &'a str,
+    pub(crate) count: usize,
 }
 
-/// The counts, sorted by count (highest first), then rule id.
-fn counts(report: &Report) -> Vec<RuleCount<'_>> {
+/// The counts, sorted by count (highest first), then rule id (also the job summary's).
+pub(crate) fn counts(report: &Report) -> Vec<RuleCount<'_>> {
     let mut by_rule: BTreeMap<&str, RuleCount> = BTreeMap::new();
     for d in &report.diagnostics {
         by_rule

@@ -2,6 +2,7 @@
 //! and that module, found in the repository, starts Flask's development server.
 
 use super::{ProjectEmitter, resolve_path, resolve_python_module};
+use crate::diagnostic::Related;
 use crate::model::facts::{FileFacts, ProjectFacts, ScriptRun, ScriptTarget};
 
 /// Container commands name `python`; Python modules start the server with `.run(`.
@@ -22,7 +23,12 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
                     "`{}` serves with Flask's development server: `{}` at {}:{} starts it",
                     run.command_text, start.what, module.path, start.line
                 ),
-            );
+            )
+            .related(Related::line(
+                &module.path,
+                start.line,
+                format!("`{}` starts the development server", start.what),
+            ));
         }
     }
 }

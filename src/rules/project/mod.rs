@@ -9,7 +9,7 @@ pub mod no_worker_recycling;
 pub mod probe_path_not_served;
 pub mod single_replica;
 
-use crate::diagnostic::Anchor;
+use crate::diagnostic::{Anchor, Related};
 use crate::model::facts::{EntryScript, FileFacts, GunicornConf, GunicornRun, ProjectFacts};
 use crate::source::normalize_slash_path;
 
@@ -17,6 +17,16 @@ use crate::source::normalize_slash_path;
 pub struct ProjectFinding {
     pub anchor: Anchor,
     pub message: String,
+    /// The other files' places the finding rests on (SARIF `relatedLocations`).
+    pub related: Vec<Related>,
+}
+
+impl ProjectFinding {
+    /// Adds a place in another file the finding rests on.
+    pub fn related(&mut self, related: Related) -> &mut Self {
+        self.related.push(related);
+        self
+    }
 }
 
 /// Collects one project rule's findings.
@@ -26,14 +36,17 @@ pub struct ProjectEmitter<'a> {
 }
 
 impl ProjectEmitter<'_> {
-    pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) {
+    /// Reports a finding; the returned reference lets the rule add related places.
+    pub fn report(&mut self, anchor: Anchor, message: impl Into<String>) -> &mut ProjectFinding {
         self.out.push((
             self.rule,
             ProjectFinding {
                 anchor,
                 message: message.into(),
+                related: Vec::new(),
             },
         ));
+        &mut self.out.last_mut().expect("just pushed").1
     }
 }
 

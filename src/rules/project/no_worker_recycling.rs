@@ -3,6 +3,7 @@
 //! the config module it reads), so memory growth in a worker is never bounded.
 
 use super::{ProjectEmitter, gunicorn_conf_of};
+use crate::diagnostic::Related;
 use crate::model::facts::ProjectFacts;
 
 /// Command lines name gunicorn; a config module that sets it names `max_requests`.
@@ -35,7 +36,16 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
                 (None, Some(_)) => "gunicorn never recycles its workers: neither its command line nor `gunicorn.conf.py` sets `max_requests`".to_string(),
                 (None, None) => "gunicorn is started without `--max-requests`: its workers are never recycled".to_string(),
             };
-            out.report(run.anchor.clone(), message);
+            let finding = out.report(run.anchor.clone(), message);
+            // The config module it reads, when prodlint located it, is the other half.
+            if let Some(anchor) = conf.and_then(|c| c.anchor.as_ref())
+                && anchor.path != run.anchor.path
+            {
+                finding.related(Related::at(
+                    anchor,
+                    "the gunicorn config module it reads, which sets no `max_requests`",
+                ));
+            }
         }
     }
     // Config modules no command line in the repository starts are judged on their own.
