@@ -119,6 +119,8 @@ impl ConfigFile {
             severity_in_tests: table(self.severity_in_tests, base.severity_in_tests),
             python,
             baseline: self.baseline.or(base.baseline),
+            sarif_help_base: self.sarif_help_base.or(base.sarif_help_base),
+            sarif_category: self.sarif_category.or(base.sarif_category),
             extend: None,
             extended: Vec::new(),
         }
