@@ -291,10 +291,10 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigErr
     while let Some(d) = dir {
         for name in CONFIG_NAMES {
             let candidate = d.join(name);
-            if candidate.is_file() {
-                if let Some(config) = load(&candidate)? {
-                    return Ok(Some((candidate, config)));
-                }
+            if candidate.is_file()
+                && let Some(config) = load(&candidate)?
+            {
+                return Ok(Some((candidate, config)));
             }
         }
         if d.join(".git").exists() {

@@ -6,63 +6,25 @@
 //! test is skipped, saying why, only when `python3` is missing.
 
 mod common;
+#[path = "common/venv.rs"]
+mod venv;
 
 use common::write;
 use prodlint::lang::yaml;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use tempfile::TempDir;
+use venv::{run_ok, tmp_root};
 
 const PRE_COMMIT_VERSION: &str = "4.7.0";
 
-fn tmp_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-}
-
 /// The `pre-commit` executable of the test's virtual environment, installed if absent.
 fn pre_commit() -> Option<PathBuf> {
-    if Command::new("python3").arg("--version").output().is_err() {
-        return None;
-    }
-    let home = tmp_root().join(format!("pre-commit-{PRE_COMMIT_VERSION}"));
-    let bin = if cfg!(windows) { "Scripts" } else { "bin" };
-    let venv = home.join("venv");
-    let exe = venv.join(bin).join("pre-commit");
-    // Written once pip has finished: an interrupted install is never taken as done.
-    let done = home.join("installed");
-    if done.is_file() && exe.is_file() {
-        return Some(exe);
-    }
-    if venv.exists() {
-        std::fs::remove_dir_all(&venv).expect("rm the unfinished venv");
-    }
-    std::fs::create_dir_all(&home).expect("mkdir");
-    run_ok(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-    run_ok(
-        Command::new(venv.join(bin).join("python"))
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg(format!("pre-commit=={PRE_COMMIT_VERSION}")),
-    );
-    assert!(exe.is_file(), "pip installed no {}", exe.display());
-    std::fs::write(&done, PRE_COMMIT_VERSION).expect("write the marker");
-    Some(exe)
-}
-
-fn run_ok(cmd: &mut Command) -> Output {
-    let output = cmd.output().expect("starts");
-    assert!(
-        output.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    venv::tool_venv(
+        &format!("pre-commit-{PRE_COMMIT_VERSION}"),
+        &format!("pre-commit=={PRE_COMMIT_VERSION}"),
+        "pre-commit",
+    )
 }
 
 /// The `prodlint` hook of `.pre-commit-hooks.yaml`, as a `repo: local` hook that runs the

@@ -131,10 +131,10 @@ pub fn container_words(df: &Dockerfile, stage: usize, instruction: &Instruction)
 /// The shell that runs shell form in `stage`: the SHELL instruction's words, or
 /// `/bin/sh -c` pointing at `instruction`'s keyword.
 fn shell_prefix(df: &Dockerfile, stage: usize, instruction: &Instruction) -> Vec<Word> {
-    if let Some(Arguments::Exec(words)) = last_in_chain(df, stage, "SHELL").map(|i| &i.args) {
-        if !words.is_empty() {
-            return words.clone();
-        }
+    if let Some(Arguments::Exec(words)) = last_in_chain(df, stage, "SHELL").map(|i| &i.args)
+        && !words.is_empty()
+    {
+        return words.clone();
     }
     vec![
         Word::new("/bin/sh", instruction.keyword_span),

@@ -27,10 +27,9 @@ fn is_app_run(module: &Module, call: &Call) -> bool {
         .qualname
         .as_deref()
         .and_then(|q| q.strip_suffix(".run"))
+        && APP_CLASSES.contains(&last_segment(class))
     {
-        if APP_CLASSES.contains(&last_segment(class)) {
-            return true;
-        }
+        return true;
     }
     let factory_app = module.assignments.iter().any(|a| {
         a.function.is_none()
