@@ -717,11 +717,12 @@ impl Settings {
             if found.is_none() {
                 for name in CONFIG_NAMES {
                     let candidate = dir.join(name);
-                    if candidate.file_name() != path.file_name() && candidate.is_file() {
-                        if let Some(file) = load(&candidate)? {
-                            found = Some((candidate, file));
-                            break;
-                        }
+                    if candidate.file_name() != path.file_name()
+                        && candidate.is_file()
+                        && let Some(file) = load(&candidate)?
+                    {
+                        found = Some((candidate, file));
+                        break;
                     }
                 }
             }
