@@ -110,6 +110,33 @@ fn concise_format_is_one_line_per_finding() {
     );
 }
 
+/// PY041 says a dropped task's errors are lost only when nothing catches them: a
+/// coroutine of the module that ends in a broad `except` which logs has its errors seen.
+#[test]
+fn a_dropped_task_whose_coroutine_logs_its_errors_is_not_said_to_lose_them() {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "app/tasks.py",
+        "import asyncio\nimport logging\n\nlog = logging.getLogger(__name__)\n\n\n\
+         async def report():\n    await asyncio.sleep(1)\n    try:\n        await send()\n\
+         \x20   except Exception:\n        log.exception(\"report failed\")\n\n\n\
+         async def bare():\n    await send()\n\n\n\
+         async def send():\n    await asyncio.sleep(0)\n\n\n\
+         async def start():\n    asyncio.create_task(report())\n    asyncio.create_task(bare())\n",
+    );
+    let out = stdout_of(
+        prodlint()
+            .current_dir(dir.path())
+            .args(["--format", "concise", "--select", "PY041"]),
+    );
+    assert_eq!(
+        out,
+        "app/tasks.py:24:5: warning PY041 [dangling-task] the task from `asyncio.create_task(...)` is dropped: it can be garbage-collected before it finishes\n\
+         app/tasks.py:25:5: warning PY041 [dangling-task] the task from `asyncio.create_task(...)` is dropped: it can be garbage-collected before it finishes, and its exception is never seen\n"
+    );
+}
+
 #[test]
 fn a_secret_written_twice_on_one_line_is_one_finding() {
     let dir = TempDir::new().expect("tempdir");

@@ -2,11 +2,12 @@
 //! call is a bare expression statement, or its result goes into a local name that is
 //! never mentioned again — and `asyncio.gather(...)` neither awaited nor kept. The loop
 //! keeps only a weak reference to a task, so it can vanish mid-flight, and its errors are
-//! lost.
+//! lost — unless the coroutine is one of this module's own that catches and handles every
+//! error itself, in which case the message says only the first half.
 
 use super::PythonFile;
 use crate::diagnostic::Emitter;
-use crate::model::python::{AssignTarget, Assignment, Call, Module};
+use crate::model::python::{ArgumentKind, AssignTarget, Assignment, Call, FunctionId, Module};
 use crate::source::Span;
 
 pub const TRIGGERS: &[&str] = &["create_task", "ensure_future", "gather"];
@@ -43,8 +44,9 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
             out.report(
                 call.span,
                 format!(
-                    "the task from `{}(...)` is dropped: it can be garbage-collected before it finishes, and its exception is never seen",
-                    call.callee_text
+                    "the task from `{}(...)` is dropped: it can be garbage-collected before it finishes{}",
+                    call.callee_text,
+                    unseen_errors(module, call)
                 ),
             )
             .help(HELP);
@@ -78,8 +80,9 @@ pub fn check(file: &PythonFile, out: &mut Emitter) {
         out.report(
             call.span,
             format!(
-                "the task from `{}(...)` is stored in `{name}`, which is never used: it can be garbage-collected before it finishes, and its exception is never seen",
-                call.callee_text
+                "the task from `{}(...)` is stored in `{name}`, which is never used: it can be garbage-collected before it finishes{}",
+                call.callee_text,
+                unseen_errors(module, call)
             ),
         )
         .help(HELP);
@@ -109,4 +112,50 @@ fn is_spawner(call: &Call) -> bool {
     call.qualname
         .as_deref()
         .is_some_and(|q| SPAWNERS.contains(&q))
+}
+
+/// The second half of the message: what happens to the task's errors. Said unless the
+/// task runs a coroutine of this module that handles its own errors.
+fn unseen_errors(module: &Module, spawn: &Call) -> &'static str {
+    if runs_self_handling_coroutine(module, spawn) {
+        ""
+    } else {
+        ", and its exception is never seen"
+    }
+}
+
+/// `create_task(report())` where `report` is this module's only top-level `async def` of
+/// that name, and its body ends in a `try` whose broad `except` does something (logs,
+/// cleans up) without re-raising: the task's errors are seen by its own handler. What
+/// runs before that `try` is not weighed; an `await asyncio.sleep` there fails only when
+/// the task is cancelled.
+fn runs_self_handling_coroutine(module: &Module, spawn: &Call) -> bool {
+    let Some(argument) = spawn
+        .arguments
+        .iter()
+        .find(|a| a.kind == ArgumentKind::Positional)
+    else {
+        return false;
+    };
+    let Some(coroutine) = module.calls().find(|c| c.span == argument.value_span) else {
+        return false;
+    };
+    let name = coroutine.callee_text.as_str();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let mut defined = module.functions.iter().enumerate().filter(|(_, f)| {
+        f.name == name && f.is_async && !f.is_method && !f.is_lambda && f.parent.is_none()
+    });
+    let (Some((index, _)), None) = (defined.next(), defined.next()) else {
+        return false;
+    };
+    module.handlers.iter().any(|handler| {
+        handler.function == Some(FunctionId(index))
+            && handler.parent.is_none()
+            && handler.broad().is_some()
+            && handler.try_ends_function
+            && !handler.body_reraises
+            && !handler.body_is_trivial
+    })
 }
