@@ -35,7 +35,7 @@ pub fn check(facts: &ProjectFacts, out: &mut ProjectEmitter) {
         out.report(
             image.anchor.clone(),
             format!(
-                "the image serves ({}) but has no HEALTHCHECK: nothing restarts it when it hangs",
+                "the image serves ({}) but has no HEALTHCHECK: a hung server still counts as up",
                 image.reason
             ),
         );
