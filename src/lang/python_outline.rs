@@ -122,6 +122,7 @@ pub fn regions(text: &str, wanted: &Hits, share_limit: f64) -> Option<Vec<Region
         hits.dedup();
     }
     let mut picker = Picker {
+        text,
         lines: &lines,
         hits: &hits,
         chosen: vec![false; lines.len()],
@@ -171,6 +172,7 @@ pub fn regions(text: &str, wanted: &Hits, share_limit: f64) -> Option<Vec<Region
 }
 
 struct Picker<'a> {
+    text: &'a str,
     lines: &'a [Line],
     hits: &'a [usize],
     chosen: Vec<bool>,
@@ -222,14 +224,44 @@ impl Picker<'_> {
     /// The header (with decorators), every body statement that is not a definition, and
     /// the definitions holding a hit. A body left empty takes the first statement whole,
     /// so the class still parses.
+    ///
+    /// An instance attribute bound on a line holding a hit (`self.session =
+    /// requests.Session()` in `__init__`) carries the hit to every method that uses it
+    /// (`self.session.get(...)`), as a module-level binding carries it to its uses.
     fn choose_class(&mut self, class: &Statement) {
         for flag in &mut self.chosen[class.first..=class.header] {
             *flag = true;
         }
+        let mut carried: Vec<&str> = Vec::new();
+        for member in &class.body {
+            if member.head != Head::Def || !self.holds_hit(member) {
+                continue;
+            }
+            for line in &self.lines[member.first..=member.last] {
+                let Some((name, value)) = self_attribute_bound(&self.text[line.start..line.end])
+                else {
+                    continue;
+                };
+                let first = self.hits.partition_point(|&h| h < line.start);
+                // A plain name as the value may be a local that holds the hit
+                // (`self.session = session` after `session = requests.Session()`).
+                if self.hits.get(first).is_some_and(|&h| h < line.end)
+                    || (value.bytes().next().is_some_and(is_identifier_start)
+                        && value.bytes().all(is_identifier_byte))
+                {
+                    carried.push(name);
+                }
+            }
+        }
         let mut any = false;
         for member in &class.body {
+            let uses_carried = || {
+                let (start, end) = self.span(member);
+                let code = &self.text[start..end];
+                carried.iter().any(|name| uses_self_attribute(code, name))
+            };
             match member.head {
-                Head::Def if self.holds_hit(member) => self.choose_all(member),
+                Head::Def if self.holds_hit(member) || uses_carried() => self.choose_all(member),
                 Head::Class if self.holds_hit(member) => self.choose_class(member),
                 Head::Def | Head::Class => continue,
                 _ => self.choose_all(member),
@@ -306,6 +338,33 @@ fn block(lines: &[Line], from: usize, to: usize) -> Vec<Statement> {
         });
     }
     statements
+}
+
+/// `name` and the value's text of a line `self.name = value` (or `self.name: T = value`).
+fn self_attribute_bound(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix("self.")?;
+    let length = rest.bytes().take_while(|&b| is_identifier_byte(b)).count();
+    let (name, after) = rest.split_at(length);
+    let after = after.trim_start();
+    let value = if let Some(value) = after.strip_prefix('=') {
+        (!value.starts_with('=')).then_some(value)?
+    } else {
+        after.strip_prefix(':')?.split_once('=')?.1
+    };
+    (!name.is_empty()).then_some((name, value.trim()))
+}
+
+/// `code` reads or writes `self.name` (not `self.name_other`).
+fn uses_self_attribute(code: &str, name: &str) -> bool {
+    code.match_indices("self.").any(|(at, _)| {
+        let rest = &code[at + "self.".len()..];
+        rest.starts_with(name)
+            && !rest[name.len()..]
+                .bytes()
+                .next()
+                .is_some_and(is_identifier_byte)
+            && (at == 0 || !is_identifier_byte(code.as_bytes()[at - 1]))
+    })
 }
 
 fn class_name<'t>(text: &'t str, header: &Line) -> Option<&'t str> {
@@ -654,6 +713,19 @@ mod tests {
             chosen(&source).as_deref(),
             Some(
                 "@decorate\nclass Client(Base):\n    \"\"\"Doc.\"\"\"\n    retries = 3\n    @property\n    def loud(self):\n        print(1)\n"
+            )
+        );
+    }
+
+    #[test]
+    fn instance_attributes_carry_hits_to_the_methods_using_them() {
+        let source = format!(
+            "class Client:\n    def __init__(self):\n        self.session = $requests.Session()\n        self.sessions = 0\n\n    def fetch(self):\n        return self.session.get(url)\n\n    def count(self):\n        return self.sessions\n\n    def other(self):\n        return 1\n{PADDING}"
+        );
+        assert_eq!(
+            chosen(&source).as_deref(),
+            Some(
+                "class Client:\n    def __init__(self):\n        self.session = requests.Session()\n        self.sessions = 0\n\n    def fetch(self):\n        return self.session.get(url)\n"
             )
         );
     }

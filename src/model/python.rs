@@ -878,6 +878,7 @@ struct Grammar {
     slash: u16,
     pipe: u16,
     binary_operator: u16,
+    boolean_operator: u16,
     type_: u16,
     generic_type: u16,
     type_parameter: u16,
@@ -988,6 +989,7 @@ fn grammar() -> &'static Grammar {
             slash: token("/"),
             pipe: token("|"),
             binary_operator: named("binary_operator"),
+            boolean_operator: named("boolean_operator"),
             type_: named("type"),
             generic_type: named("generic_type"),
             type_parameter: named("type_parameter"),
@@ -1187,11 +1189,30 @@ struct Tables<'a> {
     call_by_node: HashMap<usize, CallId, FastHash>,
     /// The callee reference of each call, by call index.
     callee_references: Vec<RefId>,
+    /// What the methods of a class assign to `self.<attribute>`, by the class's scope:
+    /// `self.session = requests.Session()` in `__init__` lets `self.session.get(...)` in
+    /// any method of the class resolve to `requests.Session.get`.
+    instance_attributes: HashMap<(ScopeId, &'a str), Vec<BindingValue>, FastHash>,
 }
 
 impl<'a> Tables<'a> {
     fn slice(&self, span: Span) -> &'a str {
         self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// The class scope whose method `scope` is, or is nested in (a closure in a method sees
+/// the method's `self`).
+fn method_class_scope(scopes: &[Scope<'_>], scope: ScopeId) -> Option<ScopeId> {
+    let mut current = scope;
+    loop {
+        let info = &scopes[current as usize];
+        let parent = info.parent?;
+        match (info.kind, scopes[parent as usize].kind) {
+            (ScopeKind::Function, ScopeKind::Class) => return Some(parent),
+            (ScopeKind::Function | ScopeKind::Comprehension, _) => current = parent,
+            _ => return None,
+        }
     }
 }
 
@@ -1278,6 +1299,7 @@ impl<'a> Builder<'a> {
                 scopes,
                 bindings: Vec::new(),
                 bindings_by_name: HashMap::default(),
+                instance_attributes: HashMap::default(),
                 references: Vec::new(),
                 attribute_spans: Vec::new(),
                 call_by_node: HashMap::default(),
@@ -1686,6 +1708,20 @@ impl<'a> Builder<'a> {
         node.child_by_field_id(g.f_left)
     }
 
+    /// The call of `x or make()`, the value a name holds when `x` is not given.
+    fn or_call(&self, node: Node<'a>) -> Option<Node<'a>> {
+        let g = self.g;
+        if node.kind_id() != g.boolean_operator {
+            return None;
+        }
+        let operator = node.child_by_field_id(g.f_operator)?;
+        if self.text_of(operator) != "or" {
+            return None;
+        }
+        let right = self.unparenthesize(node.child_by_field_id(g.f_right)?);
+        (right.kind_id() == g.call).then_some(right)
+    }
+
     /// What a name bound to `value` holds.
     fn binding_value_of(&mut self, value: Node<'a>) -> BindingValue {
         let g = self.g;
@@ -1693,6 +1729,9 @@ impl<'a> Builder<'a> {
         let kind = value.kind_id();
         if kind == g.call {
             BindingValue::CallResult(value.id())
+        } else if let Some(fallback) = self.or_call(value) {
+            // `session or requests.Session()`: a session passed in or a new one.
+            BindingValue::CallResult(fallback.id())
         } else if kind == g.identifier
             || kind == g.attribute
             || self.path_join_left(value).is_some()
@@ -2022,6 +2061,10 @@ impl<'a> Builder<'a> {
     ) {
         // `x: int` declares without assigning: nothing to record.
         let index = value.and_then(|value| self.push_assignment(target, value, augmented));
+        if target.kind_id() == self.g.attribute {
+            self.assign_instance_attribute(target, value, annotation, augmented);
+            return;
+        }
         if target.kind_id() != self.g.identifier {
             return;
         }
@@ -2040,6 +2083,54 @@ impl<'a> Builder<'a> {
             }
         };
         self.bind(self.ctx.scope, self.text_of(target), position, binding);
+    }
+
+    /// `self.<attribute> = value` in a method (or a function nested in one): what the
+    /// class's instances hold in that attribute. Every assignment is kept, so one that
+    /// binds something else (`self.session = None` in `close`) makes the attribute unknown.
+    fn assign_instance_attribute(
+        &mut self,
+        target: Node<'a>,
+        value: Option<Node<'a>>,
+        annotation: Option<Node<'a>>,
+        augmented: bool,
+    ) {
+        let g = self.g;
+        let (Some(object), Some(attribute)) = (
+            target.child_by_field_id(g.f_object),
+            target.child_by_field_id(g.f_attribute),
+        ) else {
+            return;
+        };
+        if object.kind_id() != g.identifier || self.text_of(object) != "self" {
+            return;
+        }
+        let Some(class) = self.method_class_scope(self.ctx.scope) else {
+            return;
+        };
+        let binding = if augmented {
+            BindingValue::Unknown
+        } else if let Some(reference) =
+            annotation.and_then(|a| self.annotation_reference(a, target.start_byte()))
+        {
+            BindingValue::Instance(reference)
+        } else {
+            match value {
+                Some(value) => self.binding_value_of(value),
+                None => return,
+            }
+        };
+        let name = self.text_of(attribute);
+        self.tables
+            .instance_attributes
+            .entry((class, name))
+            .or_default()
+            .push(binding);
+    }
+
+    /// The class scope whose method `scope` is (or is nested in).
+    fn method_class_scope(&self, scope: ScopeId) -> Option<ScopeId> {
+        method_class_scope(&self.tables.scopes, scope)
     }
 
     /// The element pairs of `a, (b, c) = x, (y, z)`-style assignments: a tuple or list
@@ -3441,6 +3532,18 @@ impl<'t, 'a> Resolver<'t, 'a> {
                 let call = *tables.call_by_node.get(&node)?;
                 self.call_qualname(call, depth + 1)?
             }
+            RefBase::Name(span)
+                if tables.slice(span) == "self"
+                    && let Some(mut qualname) = self.self_attribute_qualname(reference, depth) =>
+            {
+                let start = reference.attributes_start as usize + 1;
+                let end = reference.attributes_start as usize + reference.attributes_len as usize;
+                for &attribute in &tables.attribute_spans[start..end] {
+                    qualname.push('.');
+                    qualname.push_str(tables.slice(attribute));
+                }
+                return Some(qualname);
+            }
             RefBase::Name(span) => {
                 let name = tables.slice(span);
                 match self.lookup(reference.scope, name, reference.position) {
@@ -3457,6 +3560,34 @@ impl<'t, 'a> Resolver<'t, 'a> {
             qualname.push_str(tables.slice(attribute));
         }
         Some(qualname)
+    }
+
+    /// `self.<attribute>...` in a method: the qualified name of what the class assigns to
+    /// the first attribute, when the class assigns it once (one `requests.Session()`).
+    fn self_attribute_qualname(&mut self, reference: &Reference, depth: u32) -> Option<String> {
+        let tables = self.tables;
+        if reference.attributes_len == 0 {
+            return None;
+        }
+        let attribute = tables.slice(tables.attribute_spans[reference.attributes_start as usize]);
+        let class = method_class_scope(&tables.scopes, reference.scope)?;
+        let [value] = tables
+            .instance_attributes
+            .get(&(class, attribute))?
+            .as_slice()
+        else {
+            return None;
+        };
+        match value {
+            BindingValue::CallResult(node) => {
+                let call = *tables.call_by_node.get(node)?;
+                self.call_qualname(call, depth + 1)
+            }
+            BindingValue::Instance(reference) | BindingValue::Alias(reference) => {
+                self.reference_qualname(*reference, depth + 1)
+            }
+            _ => None,
+        }
     }
 
     fn binding_qualname(&mut self, binding: u32, depth: u32) -> Option<String> {
