@@ -2068,21 +2068,36 @@ impl<'a> Builder<'a> {
         if target.kind_id() != self.g.identifier {
             return;
         }
-        let binding = if augmented {
-            BindingValue::Unknown
-        } else if let Some(index) = index.filter(|&i| self.assignments[i].value != Literal::Other) {
-            BindingValue::Constant(index)
-        } else if let Some(reference) =
-            annotation.and_then(|a| self.annotation_reference(a, target.start_byte()))
+        let binding = if !augmented
+            && let Some(index) = index.filter(|&i| self.assignments[i].value != Literal::Other)
         {
-            BindingValue::Instance(reference)
+            BindingValue::Constant(index)
         } else {
-            match value {
-                Some(value) => self.binding_value_of(value),
-                None => BindingValue::Unknown,
-            }
+            self.assigned_binding(target, value, annotation, augmented)
+                .unwrap_or(BindingValue::Unknown)
         };
         self.bind(self.ctx.scope, self.text_of(target), position, binding);
+    }
+
+    /// What a name or attribute target holds after the assignment: nothing known after
+    /// `+=`, an instance of the annotated type, else what the value is; `None` for a bare
+    /// declaration (`x: int`) whose annotation names no type prodlint resolves.
+    fn assigned_binding(
+        &mut self,
+        target: Node<'a>,
+        value: Option<Node<'a>>,
+        annotation: Option<Node<'a>>,
+        augmented: bool,
+    ) -> Option<BindingValue> {
+        if augmented {
+            return Some(BindingValue::Unknown);
+        }
+        if let Some(reference) =
+            annotation.and_then(|a| self.annotation_reference(a, target.start_byte()))
+        {
+            return Some(BindingValue::Instance(reference));
+        }
+        value.map(|value| self.binding_value_of(value))
     }
 
     /// `self.<attribute> = value` in a method (or a function nested in one): what the
@@ -2105,20 +2120,11 @@ impl<'a> Builder<'a> {
         if object.kind_id() != g.identifier || self.text_of(object) != "self" {
             return;
         }
-        let Some(class) = self.method_class_scope(self.ctx.scope) else {
+        let Some(class) = method_class_scope(&self.tables.scopes, self.ctx.scope) else {
             return;
         };
-        let binding = if augmented {
-            BindingValue::Unknown
-        } else if let Some(reference) =
-            annotation.and_then(|a| self.annotation_reference(a, target.start_byte()))
-        {
-            BindingValue::Instance(reference)
-        } else {
-            match value {
-                Some(value) => self.binding_value_of(value),
-                None => return,
-            }
+        let Some(binding) = self.assigned_binding(target, value, annotation, augmented) else {
+            return;
         };
         let name = self.text_of(attribute);
         self.tables
@@ -2126,11 +2132,6 @@ impl<'a> Builder<'a> {
             .entry((class, name))
             .or_default()
             .push(binding);
-    }
-
-    /// The class scope whose method `scope` is (or is nested in).
-    fn method_class_scope(&self, scope: ScopeId) -> Option<ScopeId> {
-        method_class_scope(&self.tables.scopes, scope)
     }
 
     /// The element pairs of `a, (b, c) = x, (y, z)`-style assignments: a tuple or list
