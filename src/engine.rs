@@ -31,7 +31,7 @@ use crate::rules::{Check, INVALID_SUPPRESSION, PARSE_ERROR, Scope, registry};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a note (minified bundles, data dumps).
@@ -1587,20 +1587,19 @@ fn finish(
         .collect();
     // The generic secret-assignment rule yields to a more specific finding about the
     // same secret (a provider format, a Dockerfile ENV, a container env var).
-    let specific: Vec<Span> = kept
-        .iter()
-        .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
-        .filter_map(|(_, f)| f.secret)
-        .collect();
-    kept.into_iter()
+    let specific = SecretSpans::new(
+        kept.iter()
+            .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
+            .filter_map(|(_, f)| f.secret),
+    );
+    let kept: Vec<(&'static str, Finding)> = kept
+        .into_iter()
         .filter(|(id, finding)| {
-            *id != SECRET_ASSIGNMENT
-                || !finding.secret.is_some_and(|s| {
-                    specific.iter().any(|o| {
-                        o.start < s.end.max(s.start + 1) && s.start < o.end.max(o.start + 1)
-                    })
-                })
+            *id != SECRET_ASSIGNMENT || !finding.secret.is_some_and(|s| specific.overlaps(s))
         })
+        .collect();
+    cap_per_rule(file, kept)
+        .into_iter()
         .filter_map(|(id, finding)| {
             let index = registry.index_of(id)?;
             Some(Diagnostic {
@@ -1613,6 +1612,83 @@ fn finish(
             })
         })
         .collect()
+}
+
+/// The most findings one rule reports in one file. Past it a file says nothing new (a
+/// generated `.env` of 60,000 tokens, a minified bundle): the rest are counted in one
+/// PL001 note, so output and memory stay bounded by the file, not by its findings.
+pub const FINDINGS_PER_RULE_PER_FILE: usize = 200;
+
+/// Keeps the first [`FINDINGS_PER_RULE_PER_FILE`] findings of each rule (in file order)
+/// and puts a PL001 note with the count of the rest where the first dropped one was.
+fn cap_per_rule(
+    file: &SourceFile,
+    mut findings: Vec<(&'static str, Finding)>,
+) -> Vec<(&'static str, Finding)> {
+    let mut per_rule: HashMap<&'static str, usize> = HashMap::new();
+    for (id, _) in &findings {
+        *per_rule.entry(id).or_default() += 1;
+    }
+    if per_rule.values().all(|&n| n <= FINDINGS_PER_RULE_PER_FILE) {
+        return findings;
+    }
+    findings.sort_by_key(|(_, f)| (f.span.start, f.span.end));
+    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut first_dropped: Vec<(&'static str, Span)> = Vec::new();
+    findings.retain(|(id, finding)| {
+        let count = seen.entry(id).or_default();
+        *count += 1;
+        if *count == FINDINGS_PER_RULE_PER_FILE + 1 {
+            first_dropped.push((id, finding.span));
+        }
+        *count <= FINDINGS_PER_RULE_PER_FILE
+    });
+    for (id, span) in first_dropped {
+        let more = per_rule[id] - FINDINGS_PER_RULE_PER_FILE;
+        parse_error(
+            file,
+            &mut findings,
+            span,
+            format!(
+                "{id}: {more} more findings from here on are not shown \
+                 (at most {FINDINGS_PER_RULE_PER_FILE} per rule in one file)"
+            ),
+        );
+    }
+    findings
+}
+
+/// Secret spans of specific findings, sorted, so that each generic finding asks whether
+/// one overlaps it in logarithmic time (a file can hold tens of thousands of secrets).
+struct SecretSpans {
+    /// Sorted by start; `reach[i]` is the furthest end among the first `i + 1`.
+    spans: Vec<Span>,
+    reach: Vec<usize>,
+}
+
+impl SecretSpans {
+    fn new(spans: impl Iterator<Item = Span>) -> Self {
+        // An empty span still covers its own byte, as a point of the text.
+        let mut spans: Vec<Span> = spans
+            .map(|s| Span::new(s.start, s.end.max(s.start + 1)))
+            .collect();
+        spans.sort_by_key(|s| s.start);
+        let reach = spans
+            .iter()
+            .scan(0, |far, s| {
+                *far = (*far).max(s.end);
+                Some(*far)
+            })
+            .collect();
+        SecretSpans { spans, reach }
+    }
+
+    fn overlaps(&self, s: Span) -> bool {
+        let end = s.end.max(s.start + 1);
+        // Spans starting before `end`; one of them overlaps when it reaches past `s.start`.
+        let before = self.spans.partition_point(|o| o.start < end);
+        before > 0 && self.reach[before - 1] > s.start
+    }
 }
 
 fn note(path: &Path, message: &str) -> FileOutcome {

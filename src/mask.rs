@@ -11,8 +11,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The rules whose findings mark secrets, run on every file whatever the selection.
 pub const DETECTORS: &[&str] = &["SC001", "SC002", "DF007", "DP009", "PY093", "PY095"];
@@ -61,7 +60,7 @@ pub struct Secrets {
     /// Per display path: spans sorted by start, and the longest span's length (to find
     /// the spans that reach into a snippet with one binary search).
     spans: HashMap<String, (Vec<Span>, usize)>,
-    values: Option<AhoCorasick>,
+    values: ValueIndex,
 }
 
 impl Secrets {
@@ -81,16 +80,7 @@ impl Secrets {
                 .unwrap_or(0);
             spans.insert(file.path, (file.spans, longest));
         }
-        values.sort_unstable();
-        values.dedup();
-        let values = (!values.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&values)
-                    .ok()
-            })
-            .flatten();
+        let values = ValueIndex::new(values);
         Secrets { spans, values }
     }
 
@@ -130,17 +120,77 @@ impl Secrets {
     }
 
     fn mask_values(&self, text: &mut String) {
-        let Some(values) = &self.values else {
-            return;
-        };
-        let found: Vec<(usize, usize)> = values
-            .find_iter(text.as_str())
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        for (from, to) in found {
+        for (from, to) in self.values.find_all(text) {
             mask_range(text, from, to);
         }
     }
+}
+
+/// The distinctive secret values of the run, found in any text leftmost-longest. An
+/// automaton over tens of thousands of values (a generated `.env`) takes tens of bytes
+/// per value byte; this takes the values once plus a key per value: a text position is
+/// looked up by its first [`MIN_VALUE_CHARS`] bytes, and only where those start some
+/// value are the value lengths with that start tried, longest first.
+#[derive(Default)]
+struct ValueIndex {
+    /// The lengths of the values with each starting key, longest first.
+    lengths_by_key: HashMap<[u8; MIN_VALUE_CHARS], Vec<usize>>,
+    values: HashSet<Box<[u8]>>,
+}
+
+impl ValueIndex {
+    fn new(values: Vec<String>) -> Self {
+        let mut index = ValueIndex::default();
+        for value in values {
+            let bytes = value.into_bytes().into_boxed_slice();
+            let Some(key) = key_of(&bytes) else {
+                continue;
+            };
+            let lengths = index.lengths_by_key.entry(key).or_default();
+            if !lengths.contains(&bytes.len()) {
+                lengths.push(bytes.len());
+                lengths.sort_unstable_by(|a, b| b.cmp(a));
+            }
+            index.values.insert(bytes);
+        }
+        index
+    }
+
+    /// Byte ranges of the values in `text`, leftmost first, longest at each start, not
+    /// overlapping.
+    fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        if self.values.is_empty() {
+            return found;
+        }
+        let mut at = 0;
+        while at + MIN_VALUE_CHARS <= bytes.len() {
+            let matched = key_of(&bytes[at..])
+                .and_then(|key| self.lengths_by_key.get(&key))
+                .and_then(|lengths| {
+                    lengths.iter().copied().find(|&len| {
+                        bytes
+                            .get(at..at + len)
+                            .is_some_and(|candidate| self.values.contains(candidate))
+                    })
+                });
+            match matched {
+                Some(len) => {
+                    found.push((at, at + len));
+                    at += len;
+                }
+                None => at += 1,
+            }
+        }
+        found
+    }
+}
+
+/// The first [`MIN_VALUE_CHARS`] bytes of `bytes` (every distinctive value has at least
+/// that many characters, so at least that many bytes).
+fn key_of(bytes: &[u8]) -> Option<[u8; MIN_VALUE_CHARS]> {
+    bytes.get(..MIN_VALUE_CHARS)?.try_into().ok()
 }
 
 /// Is `value` safe to mask wherever it appears? A weak password such as `mysql` or
@@ -226,5 +276,36 @@ mod tests {
     fn short_secrets_show_nothing() {
         assert_eq!(mask("hunter2"), "********");
         assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "AKIA********");
+    }
+
+    #[test]
+    fn values_are_found_leftmost_longest() {
+        let index = ValueIndex::new(
+            ["Zq8vLm2Kx9", "Zq8vLm2Kx9RtWp4N", "hunter2hunter", "ab"]
+                .map(String::from)
+                .to_vec(),
+        );
+        let text = "a=Zq8vLm2Kx9RtWp4N b=Zq8vLm2Kx9 c=xhunter2hunter2 d=ab";
+        let found: Vec<&str> = index
+            .find_all(text)
+            .into_iter()
+            .map(|(from, to)| &text[from..to])
+            .collect();
+        // "ab" is shorter than a key: never indexed (not distinctive anyway).
+        assert_eq!(found, ["Zq8vLm2Kx9RtWp4N", "Zq8vLm2Kx9", "hunter2hunter"]);
+        assert!(ValueIndex::new(Vec::new()).find_all(text).is_empty());
+    }
+
+    #[test]
+    fn many_values_with_one_start_are_all_found() {
+        let values: Vec<String> = (0..5_000).map(|i| format!("q0000000x{i}Rk")).collect();
+        let index = ValueIndex::new(values);
+        let text = "1 q0000000x17Rk 2 q0000000x4999Rk 3 q0000000x5000Rk";
+        let found: Vec<&str> = index
+            .find_all(text)
+            .into_iter()
+            .map(|(from, to)| &text[from..to])
+            .collect();
+        assert_eq!(found, ["q0000000x17Rk", "q0000000x4999Rk"]);
     }
 }

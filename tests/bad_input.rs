@@ -303,14 +303,40 @@ fn findings_on_one_long_line_do_not_copy_it_each() {
     let output = prodlint(dir.path()).arg("check").output().expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
+    // 200 of the line's 20,000 (the per-rule cap) and the planted one.
     let findings = stdout.matches("error[PY001]").count();
-    assert_eq!(findings, 20_001);
+    assert_eq!(findings, 201);
     // A window of the line per finding, not the 320 KB line.
-    assert!(stdout.len() < findings * 1_000, "{} bytes", stdout.len());
+    assert!(stdout.len() < 300 * 1_000, "{} bytes", stdout.len());
     assert!(
-        stdout.contains("minified.py:2:319985"),
-        "the last finding's column"
+        stdout.contains("minified.py:2:3185"),
+        "the 200th finding's column"
     );
+}
+
+#[test]
+fn findings_are_capped_per_rule_and_file_with_a_note() {
+    let dir = repo();
+    let tokens: String = (0..60_000)
+        .map(|i| format!("API_TOKEN_{i}=q{i:07}x8Rk2vLp0zW7mNc4\n"))
+        .collect();
+    write(dir.path(), ".env", tokens);
+    let (code, stdout, stderr) = concise(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let secrets: Vec<&str> = stdout.lines().filter(|l| l.contains(" SC002 ")).collect();
+    assert_eq!(secrets.len(), 200);
+    assert!(secrets[199].starts_with(".env:200:"), "{}", secrets[199]);
+    let note: Vec<&str> = stdout.lines().filter(|l| l.contains(" PL001 ")).collect();
+    assert_eq!(note.len(), 1, "{stdout}");
+    assert!(note[0].starts_with(".env:201:"), "{}", note[0]);
+    assert!(
+        note[0].contains("SC002: 59800 more findings from here on are not shown"),
+        "{}",
+        note[0]
+    );
+    assert_planted_found(&stdout);
+    // Output stays bounded by the cap, not by the file's 60,000 secrets.
+    assert!(stdout.len() < 100_000, "{} bytes", stdout.len());
 }
 
 #[test]

@@ -347,12 +347,16 @@ fn fingerprints_survive_lines_added_above() {
 fn a_run_keeps_at_most_githubs_result_limit_most_severe_first() {
     let dir = TempDir::new().expect("tempdir");
     let limit = prodlint::report::sarif::MAX_RESULTS;
+    // Spread over files: one rule reports at most 200 findings in one file.
     let calls = limit + 3;
-    let mut source = String::from("import requests\n");
-    for _ in 0..calls {
-        source.push_str("requests.get(u)\n");
+    let per_file = 100;
+    for file in 0..calls.div_ceil(per_file) {
+        let mut source = String::from("import requests\n");
+        for _ in 0..per_file.min(calls - file * per_file) {
+            source.push_str("requests.get(u)\n");
+        }
+        write(dir.path(), &format!("app{file}.py"), source);
     }
-    write(dir.path(), "app.py", source);
     // A warning (the image runs as root) that sorts first by path and must give way.
     write(
         dir.path(),
