@@ -35,6 +35,18 @@ pub struct RustFile {
     /// Local name → full path, for names bound exactly once (or always to the same path).
     import_map: HashMap<String, String>,
     strings: Vec<StringBinding>,
+    trust_all_verifiers: Vec<TrustAllVerifier>,
+}
+
+/// An `impl ServerCertVerifier for T` (rustls) whose `verify_server_cert` does nothing but
+/// return `Ok(ServerCertVerified::assertion())`: every certificate is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustAllVerifier {
+    /// The implementing type as written (`NoCertVerifier`).
+    pub type_name: String,
+    /// The `verify_server_cert` name in the impl.
+    pub span: Span,
+    pub in_test: bool,
 }
 
 /// A name bound to a string literal: `const API_TOKEN: &str = "..."`, `static`, or
@@ -146,6 +158,9 @@ pub enum Literal {
     /// An integer literal, negated when written `-N`; `None` if it does not fit.
     Int(Option<i128>),
     Str(String),
+    /// A path expression, as written with generic arguments dropped
+    /// (`SslVerifyMode::NONE`).
+    Path(String),
     /// Not a literal (or a literal of another kind).
     Other,
 }
@@ -180,6 +195,14 @@ impl RustFile {
         for call in &mut self.calls {
             call.in_test = true;
         }
+        for verifier in &mut self.trust_all_verifiers {
+            verifier.in_test = true;
+        }
+    }
+
+    /// Certificate verifiers that accept every certificate.
+    pub fn trust_all_verifiers(&self) -> &[TrustAllVerifier] {
+        &self.trust_all_verifiers
     }
 
     /// Every call, in source order.
@@ -288,6 +311,7 @@ impl RustFile {
             statement_expr: std::ptr::null(),
             depth: 0,
             strings: Vec::new(),
+            trust_all_verifiers: Vec::new(),
         };
         builder.visit_file(file);
         let Builder {
@@ -295,12 +319,14 @@ impl RustFile {
             imports,
             absolute,
             strings,
+            trust_all_verifiers,
             ..
         } = builder;
         let mut model = RustFile {
             calls,
             imports,
             strings,
+            trust_all_verifiers,
             ..RustFile::default()
         };
         model.index(&absolute);
@@ -389,9 +415,45 @@ struct Builder<'m, 't> {
     statement_expr: *const Expr,
     depth: usize,
     strings: Vec<StringBinding>,
+    trust_all_verifiers: Vec<TrustAllVerifier>,
 }
 
 impl Builder<'_, '_> {
+    /// Records `block` when it implements rustls's `ServerCertVerifier` with a
+    /// `verify_server_cert` whose whole body is `Ok(ServerCertVerified::assertion())`.
+    fn record_trust_all_verifier(&mut self, block: &syn::ItemImpl) {
+        let Some((trait_path, _)) = &block.trait_ else {
+            return;
+        };
+        if !trait_path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "ServerCertVerifier")
+        {
+            return;
+        }
+        let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
+            return;
+        };
+        let Some(type_name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        for item in &block.items {
+            let syn::ImplItem::Fn(function) = item else {
+                continue;
+            };
+            if function.sig.ident != "verify_server_cert" || !accepts_unchecked(&function.block) {
+                continue;
+            }
+            let in_test = self.context.in_test || function.attrs.iter().any(is_cfg_test);
+            self.trust_all_verifiers.push(TrustAllVerifier {
+                type_name: type_name.clone(),
+                span: self.span(function.sig.ident.span()),
+                in_test,
+            });
+        }
+    }
+
     /// Records `name = "literal"` when `expr` is a string literal.
     fn record_string(&mut self, ident: &syn::Ident, expr: &Expr) {
         if let Expr::Lit(syn::ExprLit {
@@ -745,7 +807,10 @@ impl<'ast> Visit<'ast> for Builder<'_, '_> {
 
     fn visit_item_impl(&mut self, block: &'ast syn::ItemImpl) {
         let context = self.item_context(&block.attrs);
-        self.within(context, |this| visit::visit_item_impl(this, block));
+        self.within(context, |this| {
+            this.record_trust_all_verifier(block);
+            visit::visit_item_impl(this, block)
+        });
     }
 
     fn visit_item_trait(&mut self, block: &'ast syn::ItemTrait) {
@@ -1005,8 +1070,54 @@ fn expr_end(mut expr: &Expr) -> proc_macro2::Span {
     }
 }
 
+/// Is the body only `Ok(ServerCertVerified::assertion())` (as its value or returned)?
+fn accepts_unchecked(body: &syn::Block) -> bool {
+    let [statement] = body.stmts.as_slice() else {
+        return false;
+    };
+    let value = match statement {
+        syn::Stmt::Expr(Expr::Return(returned), _) => match &returned.expr {
+            Some(value) => value.as_ref(),
+            None => return false,
+        },
+        syn::Stmt::Expr(value, None) => value,
+        _ => return false,
+    };
+    let Expr::Call(ok) = strip_parens(value) else {
+        return false;
+    };
+    let args: Vec<&Expr> = ok.args.iter().collect();
+    let (Expr::Path(callee), [inner]) = (ok.func.as_ref(), args.as_slice()) else {
+        return false;
+    };
+    if !callee.path.segments.last().is_some_and(|s| s.ident == "Ok") {
+        return false;
+    }
+    let Expr::Call(assertion) = strip_parens(inner) else {
+        return false;
+    };
+    let Expr::Path(assertion_path) = assertion.func.as_ref() else {
+        return false;
+    };
+    let names: Vec<String> = assertion_path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    assertion.args.is_empty() && names.ends_with(&["ServerCertVerified".into(), "assertion".into()])
+}
+
 fn literal(expr: &Expr) -> Literal {
     match strip_parens(expr) {
+        Expr::Path(path) if path.qself.is_none() => Literal::Path(
+            path.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+        ),
         Expr::Lit(lit) => match &lit.lit {
             Lit::Bool(value) => Literal::Bool(value.value),
             Lit::Int(value) => Literal::Int(value.base10_parse::<i128>().ok()),
