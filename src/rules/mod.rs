@@ -277,6 +277,11 @@ fn definitions() -> Vec<RuleDef> {
             Check::Dockerfile(docker::tls_verify_disabled::check)
         ),
         rule!(
+            "docker/DF010-secret-build-arg.md",
+            docker::secret_build_arg::TRIGGERS,
+            Check::Dockerfile(docker::secret_build_arg::check)
+        ),
+        rule!(
             "python/PY001-http-call-without-timeout.md",
             python::http_call_without_timeout::TRIGGERS,
             Check::Python(python::http_call_without_timeout::check),
