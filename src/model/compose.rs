@@ -337,17 +337,25 @@ fn env_var(name: Spanned<String>, value: Option<Spanned<String>>) -> EnvVar {
 /// A published port: the container side of `"8080:80"`, `"127.0.0.1:8080:80/tcp"`, `80`,
 /// or `{target: 80}`.
 fn port(item: &Node) -> Option<Port> {
-    let number = if let Some(target) = item.get("target") {
-        target.as_i64().and_then(|n| u32::try_from(n).ok())
+    let (number, tcp) = if let Some(target) = item.get("target") {
+        let protocol = item.get("protocol").and_then(Node::as_str);
+        (
+            target.as_i64().and_then(|n| u32::try_from(n).ok()),
+            protocol.is_none_or(|p| p.eq_ignore_ascii_case("tcp")),
+        )
     } else {
         let text = item.as_str()?;
         let container = text.rsplit(':').next().unwrap_or(text);
-        let container = container.split('/').next().unwrap_or(container);
-        container.parse::<u32>().ok()
+        let (container, protocol) = container.split_once('/').unwrap_or((container, "tcp"));
+        (
+            container.parse::<u32>().ok(),
+            protocol.eq_ignore_ascii_case("tcp"),
+        )
     };
     Some(Port {
         name: item.get("name").and_then(Node::as_str).map(str::to_string),
         number,
+        tcp,
         span: item.span,
     })
 }

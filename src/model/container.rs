@@ -134,6 +134,9 @@ pub struct EnvVar {
 pub struct Port {
     pub name: Option<String>,
     pub number: Option<u32>,
+    /// The port speaks TCP (Kubernetes `protocol` absent or `TCP`; no `/udp` or `/sctp`
+    /// suffix in compose or `EXPOSE`): probes and health checks connect over TCP.
+    pub tcp: bool,
     pub span: Span,
 }
 

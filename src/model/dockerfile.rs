@@ -255,13 +255,14 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
                         } else {
                             Some(word.text.clone())
                         };
-                        let number = text.as_deref().and_then(|t| {
-                            let port = t.split('/').next().unwrap_or(t);
-                            port.parse::<u32>().ok()
-                        });
+                        let (port, protocol) = text
+                            .as_deref()
+                            .map(|t| t.split_once('/').unwrap_or((t, "tcp")))
+                            .unwrap_or(("", "tcp"));
                         spec.ports.push(Port {
                             name: None,
-                            number,
+                            number: port.parse::<u32>().ok(),
+                            tcp: protocol.eq_ignore_ascii_case("tcp"),
                             span: word.span,
                         });
                     }

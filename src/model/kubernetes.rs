@@ -571,6 +571,10 @@ fn port(item: &Node) -> Option<Port> {
             .get("containerPort")
             .and_then(Node::as_i64)
             .and_then(|number| u32::try_from(number).ok()),
+        tcp: item
+            .get("protocol")
+            .and_then(Node::literal)
+            .is_none_or(|protocol| protocol.eq_ignore_ascii_case("TCP")),
         span: item.span,
     })
 }

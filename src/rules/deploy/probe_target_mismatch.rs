@@ -1,5 +1,6 @@
 //! DP003 probe-target-mismatch: a probe aimed at a port the container does not declare
-//! (a named port no `ports` entry has, or a number missing from the declared ports).
+//! (a named port no `ports` entry has, or a number missing from the declared ports), or
+//! at a port declared only for UDP or SCTP (HTTP, TCP and gRPC probes connect over TCP).
 //!
 //! The cross-file half (an HTTP probe path the Python app does not serve) is the
 //! project check in `rules::project::probe_path_not_served`.
@@ -27,6 +28,26 @@ pub fn check(spec: &ContainerSpec, out: &mut Emitter) {
             continue;
         };
         let who = spec.describe();
+        let targeted: Vec<&crate::model::container::Port> = spec
+            .ports
+            .iter()
+            .filter(|p| match port.value.parse::<u32>() {
+                Ok(number) => p.number == Some(number),
+                Err(_) => p.name.as_deref() == Some(&port.value),
+            })
+            .collect();
+        if !targeted.is_empty() && targeted.iter().all(|p| !p.tcp) {
+            out.report(
+                port.span,
+                format!(
+                    "{key} of {who} checks port `{}`, which the container declares for UDP or \
+                     SCTP only: the probe connects over TCP and can never succeed",
+                    port.value
+                ),
+            )
+            .help("probe a TCP port the app serves, or use an `exec` probe for a UDP service");
+            continue;
+        }
         if let Ok(number) = port.value.parse::<u32>() {
             // Ports are informational in Kubernetes: with none declared (or a templated
             // one) there is nothing to compare with.
