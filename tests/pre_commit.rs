@@ -6,11 +6,13 @@
 //! test is skipped, saying why, only when `python3` is missing.
 
 mod common;
+#[path = "common/hooks.rs"]
+mod hooks;
 #[path = "common/venv.rs"]
 mod venv;
 
 use common::write;
-use prodlint::lang::yaml;
+use hooks::prodlint_hook;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
@@ -30,47 +32,28 @@ fn pre_commit() -> Option<PathBuf> {
 /// The `prodlint` hook of `.pre-commit-hooks.yaml`, as a `repo: local` hook that runs the
 /// binary under test with the same arguments and file selection.
 fn local_hook_config() -> String {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-    )
-    .expect("read .pre-commit-hooks.yaml");
-    let stream = yaml::parse(&text);
-    assert!(stream.error.is_none(), "{:?}", stream.error);
-    let hooks = stream.documents[0].root.as_ref().expect("a hook list");
-    let hook = hooks
-        .as_seq()
-        .expect("a hook list")
-        .iter()
-        .find(|h| h.get("id").and_then(|n| n.as_str()) == Some("prodlint"))
-        .expect("a hook with id prodlint");
-    let field = |key: &str| hook.get(key).and_then(|n| n.as_str()).map(str::to_owned);
+    let hook = prodlint_hook(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"));
     // pre-commit runs several hook processes at once unless told not to; each would
     // walk the whole project again (the results would be right, the time not).
     assert_eq!(
-        hook.get("require_serial").and_then(|n| n.as_bool()),
+        hook.require_serial,
         Some(true),
         "the hook must say require_serial: true"
     );
-    let entry = field("entry").expect("an entry");
+    // Built from this repository's sources with its lock file (`language: rust`); the
+    // test stands in the binary under test for that build.
+    assert_eq!(hook.language.as_deref(), Some("rust"));
+    let entry = hook.entry.expect("an entry");
     let arguments = entry
         .strip_prefix("prodlint")
         .expect("the entry runs prodlint");
-    let types: Vec<String> = hook
-        .get("types")
-        .and_then(|n| n.as_seq())
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let types = hook.types;
     let binary = env!("CARGO_BIN_EXE_prodlint");
     format!(
         "repos:\n  - repo: local\n    hooks:\n      - id: prodlint\n        name: {}\n        \
          entry: '{binary}{arguments}'\n        language: unsupported\n        \
          types: [{}]\n        require_serial: true\n",
-        field("name").unwrap_or_else(|| "prodlint".into()),
+        hook.name.unwrap_or_else(|| "prodlint".into()),
         types.join(", ")
     )
 }

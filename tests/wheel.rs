@@ -10,11 +10,13 @@
 //! then); later runs reuse them. Skipped, saying why, only when `python3` is missing.
 
 mod common;
+#[path = "common/hooks.rs"]
+mod hooks;
 #[path = "common/venv.rs"]
 mod venv;
 
 use common::write;
-use prodlint::lang::yaml;
+use hooks::prodlint_hook;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -164,53 +166,17 @@ fn the_wheel_installs_with_pip_and_runs() {
     );
 }
 
-/// The hook of a `.pre-commit-hooks.yaml`, by id: (language, entry, types, require_serial).
-fn hook_fields(path: &Path) -> (String, String, Vec<String>, Option<bool>) {
-    let text = std::fs::read_to_string(path).expect("read the hooks file");
-    let stream = yaml::parse(&text);
-    assert!(stream.error.is_none(), "{:?}", stream.error);
-    let hooks = stream.documents[0].root.as_ref().expect("a hook list");
-    let hook = hooks
-        .as_seq()
-        .expect("a hook list")
-        .iter()
-        .find(|h| h.get("id").and_then(|n| n.as_str()) == Some("prodlint"))
-        .expect("a hook with id prodlint");
-    let field = |key: &str| {
-        hook.get(key)
-            .and_then(|n| n.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let types = hook
-        .get("types")
-        .and_then(|n| n.as_seq())
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        field("language"),
-        field("entry"),
-        types,
-        hook.get("require_serial").and_then(|n| n.as_bool()),
-    )
-}
-
 #[test]
 fn the_mirror_hook_matches_this_repository_and_pins_this_version() {
     let mirror = manifest_dir().join("packaging/pre-commit-mirror");
-    let (language, entry, types, serial) = hook_fields(&mirror.join(".pre-commit-hooks.yaml"));
-    let (_, source_entry, source_types, source_serial) =
-        hook_fields(&manifest_dir().join(".pre-commit-hooks.yaml"));
-    assert_eq!(language, "python");
-    assert_eq!(entry, source_entry);
-    assert_eq!(types, source_types);
-    assert_eq!(serial, Some(true));
-    assert_eq!(source_serial, Some(true));
+    let hook = prodlint_hook(&mirror.join(".pre-commit-hooks.yaml"));
+    let source = prodlint_hook(&manifest_dir().join(".pre-commit-hooks.yaml"));
+    assert_eq!(hook.language.as_deref(), Some("python"));
+    assert_eq!(hook.name, source.name);
+    assert_eq!(hook.entry, source.entry);
+    assert_eq!(hook.types, source.types);
+    assert_eq!(hook.require_serial, Some(true));
+    assert_eq!(source.require_serial, Some(true));
 
     let pyproject: toml::Table = std::fs::read_to_string(mirror.join("pyproject.toml"))
         .expect("read")

@@ -425,10 +425,10 @@ impl Builder<'_, '_> {
         let Some((trait_path, _)) = &block.trait_ else {
             return;
         };
-        if !trait_path
+        if trait_path
             .segments
             .last()
-            .is_some_and(|s| s.ident == "ServerCertVerifier")
+            .is_none_or(|s| s.ident != "ServerCertVerifier")
         {
             return;
         }
@@ -1090,7 +1090,7 @@ fn accepts_unchecked(body: &syn::Block) -> bool {
     let (Expr::Path(callee), [inner]) = (ok.func.as_ref(), args.as_slice()) else {
         return false;
     };
-    if !callee.path.segments.last().is_some_and(|s| s.ident == "Ok") {
+    if callee.path.segments.last().is_none_or(|s| s.ident != "Ok") {
         return false;
     }
     let Expr::Call(assertion) = strip_parens(inner) else {
