@@ -230,6 +230,11 @@ fn definitions() -> Vec<RuleDef> {
             Check::Container(deploy::no_restart_policy::check)
         ),
         rule!(
+            "deploy/DP016-tls-verify-disabled.md",
+            deploy::tls_verify_disabled::TRIGGERS,
+            Check::Manifest(deploy::tls_verify_disabled::check)
+        ),
+        rule!(
             "docker/DF001-shell-form-entrypoint.md",
             docker::shell_form_entrypoint::TRIGGERS,
             Check::Dockerfile(docker::shell_form_entrypoint::check),

@@ -15,4 +15,5 @@ pub mod probe_target_mismatch;
 pub mod probes;
 pub mod run_as_root_allowed;
 pub mod termination_grace;
+pub mod tls_verify_disabled;
 pub mod unpinned_image;
