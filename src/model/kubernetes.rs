@@ -48,16 +48,17 @@ impl<'a> Object<'a> {
     }
 
     /// Runs to completion and never serves: Jobs and CronJobs, bare Pods that are not
-    /// restarted when they exit (`restartPolicy: Never`/`OnFailure`), and Helm hooks
-    /// (`helm test` pods, install/upgrade hooks) which Helm runs once and waits on.
+    /// restarted when they exit (`restartPolicy: Never`/`OnFailure`), and Helm and Argo CD
+    /// hooks (`helm test` pods, install/upgrade hooks, PreSync/PostSync hooks) which the
+    /// deploy tool runs once and waits on.
     pub fn is_one_shot(&self) -> bool {
         if matches!(self.kind.as_str(), "Job" | "CronJob") {
             return true;
         }
-        let hooked = self
-            .metadata()
-            .and_then(|m| m.get_path(&["annotations", "helm.sh/hook"]))
-            .is_some();
+        let annotations = self.metadata().and_then(|m| m.get("annotations"));
+        let hooked = ["helm.sh/hook", "argocd.argoproj.io/hook"]
+            .iter()
+            .any(|key| annotations.is_some_and(|a| a.get(key).is_some()));
         let not_restarted = self.kind == "Pod"
             && matches!(
                 self.node
