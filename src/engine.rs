@@ -1598,64 +1598,83 @@ fn finish(
             *id != SECRET_ASSIGNMENT || !finding.secret.is_some_and(|s| specific.overlaps(s))
         })
         .collect();
-    cap_per_rule(file, kept)
+    let shown: Vec<Shown> = kept
         .into_iter()
         .filter_map(|(id, finding)| {
             let index = registry.index_of(id)?;
-            Some(Diagnostic {
-                rule: &registry.rules[index].meta,
-                severity: settings.severity_for(index, context)?,
-                message: finding.message,
-                help: finding.help,
-                anchor: Anchor::new(file, finding.span),
-                related: Vec::new(),
-            })
+            Some((index, settings.severity_for(index, context)?, finding))
+        })
+        .collect();
+    cap_per_rule(file, shown, settings)
+        .into_iter()
+        .map(|(index, severity, finding)| Diagnostic {
+            rule: &registry.rules[index].meta,
+            severity,
+            message: finding.message,
+            help: finding.help,
+            anchor: Anchor::new(file, finding.span),
+            related: Vec::new(),
         })
         .collect()
 }
+
+/// A finding that will be reported: its rule's registry index and its severity here.
+type Shown = (usize, crate::diagnostic::Severity, Finding);
 
 /// The most findings one rule reports in one file. Past it a file says nothing new (a
 /// generated `.env` of 60,000 tokens, a minified bundle): the rest are counted in one
 /// PL001 note, so output and memory stay bounded by the file, not by its findings.
 pub const FINDINGS_PER_RULE_PER_FILE: usize = 200;
 
-/// Keeps the first [`FINDINGS_PER_RULE_PER_FILE`] findings of each rule (in file order)
-/// and puts a PL001 note with the count of the rest where the first dropped one was.
-fn cap_per_rule(
-    file: &SourceFile,
-    mut findings: Vec<(&'static str, Finding)>,
-) -> Vec<(&'static str, Finding)> {
-    let mut per_rule: HashMap<&'static str, usize> = HashMap::new();
-    for (id, _) in &findings {
-        *per_rule.entry(id).or_default() += 1;
+/// Keeps the first [`FINDINGS_PER_RULE_PER_FILE`] shown findings of each rule (in file
+/// order) and puts a PL001 note with the count of the rest where the first one left out
+/// was. The note is said in every context (a file in a development folder can hold 300
+/// provider keys too) unless PL001 itself is deselected.
+fn cap_per_rule(file: &SourceFile, mut shown: Vec<Shown>, settings: &Settings) -> Vec<Shown> {
+    let mut per_rule: HashMap<usize, usize> = HashMap::new();
+    for (index, _, _) in &shown {
+        *per_rule.entry(*index).or_default() += 1;
     }
     if per_rule.values().all(|&n| n <= FINDINGS_PER_RULE_PER_FILE) {
-        return findings;
+        return shown;
     }
-    findings.sort_by_key(|(_, f)| (f.span.start, f.span.end));
-    let mut seen: HashMap<&'static str, usize> = HashMap::new();
-    let mut first_dropped: Vec<(&'static str, Span)> = Vec::new();
-    findings.retain(|(id, finding)| {
-        let count = seen.entry(id).or_default();
+    shown.sort_by_key(|(_, _, f)| (f.span.start, f.span.end));
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    let mut first_left_out: Vec<(usize, Span)> = Vec::new();
+    shown.retain(|(index, _, finding)| {
+        let count = seen.entry(*index).or_default();
         *count += 1;
         if *count == FINDINGS_PER_RULE_PER_FILE + 1 {
-            first_dropped.push((id, finding.span));
+            first_left_out.push((*index, finding.span));
         }
         *count <= FINDINGS_PER_RULE_PER_FILE
     });
-    for (id, span) in first_dropped {
-        let more = per_rule[id] - FINDINGS_PER_RULE_PER_FILE;
+    let registry = registry();
+    let Some(note_index) = registry
+        .index_of(PARSE_ERROR)
+        .filter(|i| settings.enabled.contains(i))
+    else {
+        return shown;
+    };
+    for (index, span) in first_left_out {
+        let more = per_rule[&index] - FINDINGS_PER_RULE_PER_FILE;
+        let id = registry.rules[index].meta.id;
+        let mut note = Vec::new();
         parse_error(
             file,
-            &mut findings,
+            &mut note,
             span,
             format!(
                 "{id}: {more} more findings from here on are not shown \
                  (at most {FINDINGS_PER_RULE_PER_FILE} per rule in one file)"
             ),
         );
+        shown.extend(
+            note.into_iter()
+                .map(|(_, finding)| (note_index, crate::diagnostic::Severity::Note, finding)),
+        );
     }
-    findings
+    shown
 }
 
 /// Secret spans of specific findings, sorted, so that each generic finding asks whether

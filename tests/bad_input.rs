@@ -340,6 +340,39 @@ fn findings_are_capped_per_rule_and_file_with_a_note() {
 }
 
 #[test]
+fn the_cap_note_is_said_where_the_rule_reports_outside_production() {
+    let dir = repo();
+    // 300 distinct GitHub-token-shaped values (SC001 reports in development folders).
+    let mut seed: u64 = 7;
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let tokens: String = (0..300)
+        .map(|_| {
+            let body: String = (0..36)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()] as char
+                })
+                .collect();
+            format!("ghp_{body}\n")
+        })
+        .collect();
+    write(dir.path(), ".devcontainer/tokens.txt", tokens);
+    let (_, stdout, _) = concise(dir.path(), &[]);
+    let keys = stdout.lines().filter(|l| l.contains(" SC001 ")).count();
+    assert_eq!(keys, 200, "{stdout}");
+    let note: Vec<&str> = stdout.lines().filter(|l| l.contains(" PL001 ")).collect();
+    assert_eq!(note.len(), 1, "{stdout}");
+    assert!(
+        note[0].starts_with(".devcontainer/tokens.txt:201:")
+            && note[0].contains("SC001: 100 more findings"),
+        "{}",
+        note[0]
+    );
+}
+
+#[test]
 fn invalid_suppressions_are_capped_per_file() {
     let dir = repo();
     let comments: String = (0..5000)
