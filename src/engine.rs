@@ -1592,14 +1592,11 @@ fn finish(
             .filter(|(id, _)| *id != SECRET_ASSIGNMENT)
             .filter_map(|(_, f)| f.secret),
     );
-    let kept: Vec<(&'static str, Finding)> = kept
+    let shown: Vec<Shown> = kept
         .into_iter()
         .filter(|(id, finding)| {
             *id != SECRET_ASSIGNMENT || !finding.secret.is_some_and(|s| specific.overlaps(s))
         })
-        .collect();
-    let shown: Vec<Shown> = kept
-        .into_iter()
         .filter_map(|(id, finding)| {
             let index = registry.index_of(id)?;
             Some((index, settings.severity_for(index, context)?, finding))

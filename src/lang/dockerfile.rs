@@ -211,6 +211,13 @@ pub struct Heredoc {
 }
 
 impl Dockerfile {
+    /// Every instruction in file order: the global `ARG`s, then each stage's.
+    pub fn instructions(&self) -> impl Iterator<Item = &Instruction> {
+        self.global_args
+            .iter()
+            .chain(self.stages.iter().flat_map(|s| s.instructions.iter()))
+    }
+
     /// The stage that ships: the build's target when one is known, else the last.
     pub fn final_stage(&self) -> Option<&Stage> {
         self.target

@@ -346,11 +346,7 @@ fn port(item: &Node) -> Option<Port> {
     } else {
         let text = item.as_str()?;
         let container = text.rsplit(':').next().unwrap_or(text);
-        let (container, protocol) = container.split_once('/').unwrap_or((container, "tcp"));
-        (
-            container.parse::<u32>().ok(),
-            protocol.eq_ignore_ascii_case("tcp"),
-        )
+        Port::number_and_tcp(container)
     };
     Some(Port {
         name: item.get("name").and_then(Node::as_str).map(str::to_string),

@@ -140,6 +140,15 @@ pub struct Port {
     pub span: Span,
 }
 
+impl Port {
+    /// The number and whether it is TCP, of a port written `8080`, `8080/tcp` or
+    /// `53/udp` (compose short syntax, `EXPOSE`).
+    pub fn number_and_tcp(text: &str) -> (Option<u32>, bool) {
+        let (number, protocol) = text.split_once('/').unwrap_or((text, "tcp"));
+        (number.parse().ok(), protocol.eq_ignore_ascii_case("tcp"))
+    }
+}
+
 /// The command a container runs.
 ///
 /// `command` is what replaces the image's entrypoint (Kubernetes `command`, Dockerfile

@@ -255,14 +255,12 @@ pub fn final_stage_container(df: &Dockerfile) -> Option<ContainerSpec> {
                         } else {
                             Some(word.text.clone())
                         };
-                        let (port, protocol) = text
-                            .as_deref()
-                            .map(|t| t.split_once('/').unwrap_or((t, "tcp")))
-                            .unwrap_or(("", "tcp"));
+                        let (number, tcp) =
+                            text.as_deref().map_or((None, true), Port::number_and_tcp);
                         spec.ports.push(Port {
                             name: None,
-                            number: port.parse::<u32>().ok(),
-                            tcp: protocol.eq_ignore_ascii_case("tcp"),
+                            number,
+                            tcp,
                             span: word.span,
                         });
                     }

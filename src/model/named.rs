@@ -307,12 +307,8 @@ fn env_item(entry: &str, item: &Node, text: &str) -> Option<NamedValue> {
 
 /// Dockerfile: every ENV and ARG with a value, in every stage.
 pub fn from_dockerfile(dockerfile: &Dockerfile, text: &str) -> Vec<NamedValue> {
-    let instructions = dockerfile
-        .global_args
-        .iter()
-        .chain(dockerfile.stages.iter().flat_map(|s| s.instructions.iter()));
     let mut out = Vec::new();
-    for instruction in instructions {
+    for instruction in dockerfile.instructions() {
         let binding = match instruction.keyword.as_str() {
             "ENV" => Binding::DockerfileEnv,
             "ARG" => Binding::DockerfileArg,

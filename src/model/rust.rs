@@ -1099,25 +1099,15 @@ fn accepts_unchecked(body: &syn::Block) -> bool {
     let Expr::Path(assertion_path) = assertion.func.as_ref() else {
         return false;
     };
-    let names: Vec<String> = assertion_path
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    assertion.args.is_empty() && names.ends_with(&["ServerCertVerified".into(), "assertion".into()])
+    let called = path_text(&assertion_path.path);
+    assertion.args.is_empty()
+        && (called == "ServerCertVerified::assertion"
+            || called.ends_with("::ServerCertVerified::assertion"))
 }
 
 fn literal(expr: &Expr) -> Literal {
     match strip_parens(expr) {
-        Expr::Path(path) if path.qself.is_none() => Literal::Path(
-            path.path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect::<Vec<_>>()
-                .join("::"),
-        ),
+        Expr::Path(path) if path.qself.is_none() => Literal::Path(path_text(&path.path)),
         Expr::Lit(lit) => match &lit.lit {
             Lit::Bool(value) => Literal::Bool(value.value),
             Lit::Int(value) => Literal::Int(value.base10_parse::<i128>().ok()),

@@ -8,7 +8,7 @@
 //! secret (`*_FILE`, `*_PATH`, `*_URL`) are not credentials.
 
 use crate::diagnostic::Emitter;
-use crate::lang::dockerfile::{Dockerfile, Instruction};
+use crate::lang::dockerfile::Dockerfile;
 use crate::rules::secrets::secret_names::{self, is_literal_secret, is_secret_name};
 use std::collections::HashSet;
 
@@ -18,13 +18,8 @@ const HELP: &str = "mount it for the one `RUN` that needs it: `RUN --mount=type=
                     and `docker build --secret id=token,env=TOKEN`";
 
 pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
-    let instructions: Vec<&Instruction> = dockerfile
-        .global_args
-        .iter()
-        .chain(dockerfile.stages.iter().flat_map(|s| s.instructions.iter()))
-        .collect();
     let mut secret_args: HashSet<&str> = HashSet::new();
-    for instruction in instructions.iter().filter(|i| i.keyword == "ARG") {
+    for instruction in dockerfile.instructions().filter(|i| i.keyword == "ARG") {
         for pair in instruction.pairs() {
             let name = pair.key.text.as_str();
             if !is_secret_name(name)
@@ -46,7 +41,7 @@ pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
             .help(HELP);
         }
     }
-    for instruction in instructions.iter().filter(|i| i.keyword == "ENV") {
+    for instruction in dockerfile.instructions().filter(|i| i.keyword == "ENV") {
         for pair in instruction.pairs() {
             let Some(argument) = pair.value.as_ref().and_then(|v| referenced_name(&v.text)) else {
                 continue;

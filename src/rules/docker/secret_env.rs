@@ -10,11 +10,7 @@ use crate::rules::secrets::secret_names::{self, is_literal_secret};
 pub const TRIGGERS: &[&str] = secret_names::SECRET_NAME_LITERALS;
 
 pub fn check(dockerfile: &Dockerfile, out: &mut Emitter) {
-    let instructions = dockerfile
-        .global_args
-        .iter()
-        .chain(dockerfile.stages.iter().flat_map(|s| s.instructions.iter()));
-    for instruction in instructions {
+    for instruction in dockerfile.instructions() {
         if instruction.keyword != "ENV" && instruction.keyword != "ARG" {
             continue;
         }
